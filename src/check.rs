@@ -1,0 +1,244 @@
+//! Golden examples: the hand-computed cases written beside each rule, run against the
+//! whole rule base (so stacking with other documents is part of what they check).
+
+use std::collections::BTreeMap;
+
+use crate::breakdown::{EvalOptions, Status};
+use crate::engine::evaluate;
+use crate::inputs::Value;
+use crate::load::{typed_inputs, RuleBase};
+use crate::money::fen_string;
+use crate::pack::{Amount, Benefit, Example, ExpectStatus, RawValue, Rule, Scope};
+use crate::project::{InputValues, Project, ProjectFile, Subject, Year};
+
+/// The outcome of one golden example.
+#[derive(Debug, Clone)]
+pub struct ExampleOutcome {
+    pub document: String,
+    pub rule: String,
+    pub example: String,
+    /// Empty when the example holds.
+    pub failures: Vec<String>,
+}
+
+/// Per-document counts printed by `incentives check`.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentSummary {
+    pub number: String,
+    pub rules: usize,
+    pub quantified: usize,
+    pub unquantified: usize,
+    pub tax: usize,
+    pub examples: usize,
+    pub failed: usize,
+    pub warnings: Vec<String>,
+}
+
+fn status_of(s: ExpectStatus) -> Status {
+    match s {
+        ExpectStatus::Granted => Status::Granted,
+        ExpectStatus::CeilingOnly => Status::CeilingOnly,
+        ExpectStatus::Unquantified => Status::Unquantified,
+        ExpectStatus::Superseded => Status::Superseded,
+        ExpectStatus::Ineligible => Status::Ineligible,
+        ExpectStatus::NotInForce => Status::NotInForce,
+    }
+}
+
+/// Builds the one-firm, one-project file an example describes.
+pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, String> {
+    let catalog = &base.catalog;
+    let split =
+        |map: &BTreeMap<String, RawValue>| -> Result<BTreeMap<Scope, Vec<(usize, Value)>>, String> {
+            let mut by: BTreeMap<Scope, Vec<(usize, Value)>> = BTreeMap::new();
+            for (slot, v) in typed_inputs(catalog, map)? {
+                by.entry(catalog.decls[slot].scope)
+                    .or_default()
+                    .push((slot, v));
+            }
+            Ok(by)
+        };
+    let mut main = split(&ex.inputs)?;
+    let mut subject_years = BTreeMap::new();
+    let mut project_years = BTreeMap::new();
+    let mut years: Vec<(u16, BTreeMap<Scope, Vec<(usize, Value)>>)> = Vec::new();
+    for (y, map) in &ex.earlier {
+        years.push((*y, split(map)?));
+    }
+    years.push((ex.year, std::mem::take(&mut main)));
+    let mut project_inputs = Vec::new();
+    let mut subject_inputs = Vec::new();
+    let mut has_project = false;
+    for (y, mut by) in years {
+        subject_inputs.extend(by.remove(&Scope::Subject).unwrap_or_default());
+        let p = by.remove(&Scope::Project).unwrap_or_default();
+        has_project |= !p.is_empty() || by.contains_key(&Scope::ProjectYear);
+        project_inputs.extend(p);
+        subject_years.insert(
+            Year(y),
+            InputValues::from_values(by.remove(&Scope::SubjectYear).unwrap_or_default()),
+        );
+        project_years.insert(
+            Year(y),
+            InputValues::from_values(by.remove(&Scope::ProjectYear).unwrap_or_default()),
+        );
+    }
+    subject_inputs.sort_by_key(|x| x.0);
+    subject_inputs.dedup_by_key(|x| x.0);
+    project_inputs.sort_by_key(|x| x.0);
+    project_inputs.dedup_by_key(|x| x.0);
+    let take = |id: &str, inputs: &mut Vec<(usize, Value)>| -> Option<Value> {
+        let slot = catalog.slot(id)?;
+        let at = inputs.iter().position(|(s, _)| *s == slot)?;
+        Some(inputs.remove(at).1)
+    };
+    let mut projects = Vec::new();
+    if has_project {
+        let industry = take("industry", &mut project_inputs)
+            .ok_or("an example with project inputs must give `industry`")?;
+        let kind = take("project_kind", &mut project_inputs)
+            .ok_or("an example with project inputs must give `project_kind`")?;
+        let district = take("district", &mut project_inputs);
+        projects.push(Project {
+            id: "example".into(),
+            name: None,
+            district,
+            industry,
+            kind,
+            inputs: InputValues::from_values(project_inputs),
+            years: project_years,
+        });
+    }
+    Ok(ProjectFile {
+        subject: Subject {
+            name: ex.name.clone(),
+            inputs: InputValues::from_values(subject_inputs),
+            years: subject_years,
+        },
+        projects,
+        offers: Vec::new(),
+    })
+}
+
+fn fmt_opt(v: Option<rust_decimal::Decimal>) -> String {
+    v.map_or_else(|| "none".into(), fen_string)
+}
+
+/// Runs one example; the failures say expected and found.
+pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
+    let file = match example_project(base, ex) {
+        Ok(f) => f,
+        Err(e) => return vec![e],
+    };
+    let options = EvalOptions {
+        fx_rate: ex.options.fx_rate.map(|d| d.0),
+        readings: ex.options.readings.clone(),
+    };
+    let b = match evaluate(base, &file, &options) {
+        Ok(b) => b,
+        Err(e) => return vec![e.to_string()],
+    };
+    let mut failures = Vec::new();
+    for e in &ex.expect {
+        let id = e.rule.as_deref().unwrap_or(&rule.id);
+        let Some(line) = b
+            .lines
+            .iter()
+            .find(|l| l.rule.id == id && l.year == ex.year)
+        else {
+            failures.push(format!("no line for `{id}` in {}", ex.year));
+            continue;
+        };
+        let want = status_of(e.status);
+        if line.status != want {
+            failures.push(format!(
+                "`{id}`: status {} expected, found {}",
+                want.key(),
+                line.status.key()
+            ));
+        }
+        let round = |v: Option<rust_decimal::Decimal>| v.map(fen_string);
+        if round(e.amount.map(|d| d.0)) != round(line.amount) {
+            failures.push(format!(
+                "`{id}`: amount {} expected, found {}",
+                fmt_opt(e.amount.map(|d| d.0)),
+                fmt_opt(line.amount)
+            ));
+        }
+        if round(e.ceiling.map(|d| d.0)) != round(line.ceiling) {
+            failures.push(format!(
+                "`{id}`: ceiling {} expected, found {}",
+                fmt_opt(e.ceiling.map(|d| d.0)),
+                fmt_opt(line.ceiling)
+            ));
+        }
+        let found_by = line.superseded_by.map(|r| r.id.as_str());
+        if e.superseded_by.as_deref() != found_by {
+            failures.push(format!(
+                "`{id}`: superseded_by {:?} expected, found {:?}",
+                e.superseded_by, found_by
+            ));
+        }
+        if let Some(p) = &e.payer {
+            let found = line.payer.map(|x| x.zh.as_str());
+            if found != Some(p.as_str()) {
+                failures.push(format!("`{id}`: payer {p} expected, found {found:?}"));
+            }
+        }
+    }
+    failures
+}
+
+/// Runs every example of every rule.
+pub fn run_all(base: &RuleBase) -> Vec<ExampleOutcome> {
+    let mut out = Vec::new();
+    for slot in &base.rules {
+        let doc = &base.documents[slot.document];
+        let rule = base.rule(*slot);
+        for ex in &rule.examples {
+            out.push(ExampleOutcome {
+                document: doc.number.clone(),
+                rule: rule.id.clone(),
+                example: ex.name.clone(),
+                failures: run_example(base, rule, ex),
+            });
+        }
+    }
+    out
+}
+
+/// Counts per document, with warnings for rules that lack examples.
+pub fn summarise(base: &RuleBase, outcomes: &[ExampleOutcome]) -> Vec<DocumentSummary> {
+    base.documents
+        .iter()
+        .map(|d| {
+            let mut s = DocumentSummary {
+                number: d.number.clone(),
+                ..Default::default()
+            };
+            for r in &d.rules {
+                s.rules += 1;
+                match (&r.amount, r.benefit) {
+                    (Amount::Unquantified, _) => s.unquantified += 1,
+                    (_, Benefit::TaxBenefit) => {
+                        s.tax += 1;
+                        s.quantified += 1
+                    }
+                    _ => s.quantified += 1,
+                }
+                s.examples += r.examples.len();
+                if r.examples.is_empty() && !matches!(r.amount, Amount::Unquantified) {
+                    s.warnings.push(format!(
+                        "rule `{}` computes an amount but has no golden example",
+                        r.id
+                    ));
+                }
+            }
+            s.failed = outcomes
+                .iter()
+                .filter(|o| o.document == d.number && !o.failures.is_empty())
+                .count();
+            s
+        })
+        .collect()
+}

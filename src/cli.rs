@@ -1,0 +1,251 @@
+//! The command line: `calc`, `check`, `rules`. Errors in the user's files exit with code 2
+//! and one line naming file:line:col; failed golden examples exit with code 1.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rust_decimal::Decimal;
+
+use crate::breakdown::EvalOptions;
+use crate::check::{run_all, summarise};
+use crate::engine::{evaluate, EvalError};
+use crate::load::{load_dir, load_embedded, LoadError, RuleBase};
+use crate::money::parse_decimal;
+use crate::pack::{Amount, Lang, Level};
+use crate::project::{locate_year, parse_project};
+use crate::render::{json, text};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "incentives",
+    version,
+    about = "What Chongqing's investment-incentive policies pay a project, line by line, with the clause behind every yuan."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate a project file and print the breakdown.
+    Calc {
+        /// The project file (RON; see docs/project-file.md).
+        project: PathBuf,
+        /// Print the documented JSON contract instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Reading B of the foreign-capital reward: convert the USD base at this USD→CNY rate.
+        #[arg(long, value_name = "R")]
+        fx_rate: Option<String>,
+        /// Select an alternative reading by id (repeatable; `incentives rules` lists them).
+        #[arg(long = "reading", value_name = "ID")]
+        readings: Vec<String>,
+        /// Load rule packs from this folder instead of the embedded ones.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+        /// Explain every line in full, including ineligible and not-in-force ones.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Validate rule packs and run their golden examples.
+    Check {
+        /// A folder of rule packs; the embedded packs when absent.
+        dir: Option<PathBuf>,
+    },
+    /// List the loaded documents, their rules and readings.
+    Rules {
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// A failure with the exit code it maps to.
+pub struct Failure {
+    pub code: i32,
+    pub message: String,
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Failure {
+            code: 2,
+            message: e.to_string(),
+        }
+    }
+}
+
+fn usage_error(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+fn rule_base(dir: Option<&Path>) -> Result<RuleBase, Failure> {
+    Ok(match dir {
+        Some(d) => load_dir(d)?,
+        None => load_embedded()?,
+    })
+}
+
+/// Runs one command and returns what to print on standard output.
+pub fn run(command: Command) -> Result<String, Failure> {
+    match command {
+        Command::Calc {
+            project,
+            json: as_json,
+            fx_rate,
+            readings,
+            rules,
+            lang,
+            verbose,
+        } => {
+            let base = rule_base(rules.as_deref())?;
+            let file = project.display().to_string();
+            let text_in = std::fs::read_to_string(&project).map_err(|e| {
+                usage_error(format!("{file}:0:0: cannot read the project file: {e}"))
+            })?;
+            let parsed = parse_project(&file, &text_in, &base)?;
+            let fx_rate: Option<Decimal> = match fx_rate {
+                Some(r) => {
+                    let v =
+                        parse_decimal(&r).map_err(|e| usage_error(format!("--fx-rate: {e}")))?;
+                    if v.is_zero() {
+                        return Err(usage_error(
+                            "--fx-rate: the exchange rate must be above zero".into(),
+                        ));
+                    }
+                    Some(v)
+                }
+                None => None,
+            };
+            let options = EvalOptions { fx_rate, readings };
+            let b = evaluate(&base, &parsed, &options).map_err(|e| {
+                let message = match &e {
+                    EvalError::YearNotCovered { project, year } => {
+                        let (line, col) = locate_year(&text_in, project.as_deref(), *year);
+                        format!("{file}:{line}:{col}: {e}")
+                    }
+                    _ => e.to_string(),
+                };
+                usage_error(message)
+            })?;
+            let lang = Lang::from(lang);
+            if !b.rejected_offers.is_empty() {
+                return Err(usage_error(format!(
+                    "{file}: {}",
+                    b.rejected_offers.join("; ")
+                )));
+            }
+            Ok(if as_json {
+                let mut s = serde_json::to_string_pretty(&json::to_json(&base.catalog, &b, lang))
+                    .map_err(|e| Failure {
+                    code: 1,
+                    message: e.to_string(),
+                })?;
+                s.push('\n');
+                s
+            } else {
+                text::render(
+                    &base.catalog,
+                    &b,
+                    lang,
+                    if verbose {
+                        text::Detail::Verbose
+                    } else {
+                        text::Detail::Normal
+                    },
+                )
+            })
+        }
+        Command::Check { dir } => {
+            let base = rule_base(dir.as_deref())?;
+            let outcomes = run_all(&base);
+            let mut out = String::new();
+            for s in summarise(&base, &outcomes) {
+                out.push_str(&format!(
+                    "{}: {} rules, {} quantified, {} unquantified, {} tax, {} golden examples, {} failed, {} warnings\n",
+                    s.number, s.rules, s.quantified, s.unquantified, s.tax, s.examples, s.failed, s.warnings.len()
+                ));
+                for w in &s.warnings {
+                    out.push_str(&format!("  warning: {w}\n"));
+                }
+            }
+            let failed: Vec<_> = outcomes.iter().filter(|o| !o.failures.is_empty()).collect();
+            for f in &failed {
+                out.push_str(&format!(
+                    "FAILED {} `{}` example \"{}\": {}\n",
+                    f.document,
+                    f.rule,
+                    f.example,
+                    f.failures.join("; ")
+                ));
+            }
+            out.push_str(&format!(
+                "{} passed, {} failed\n",
+                outcomes.len() - failed.len(),
+                failed.len()
+            ));
+            if failed.is_empty() {
+                Ok(out)
+            } else {
+                Err(Failure {
+                    code: 1,
+                    message: out,
+                })
+            }
+        }
+        Command::Rules { rules } => {
+            let base = rule_base(rules.as_deref())?;
+            let mut out = String::new();
+            for (d, file) in base.documents.iter().zip(&base.document_files) {
+                let level = match &d.level {
+                    Level::Municipal => "市级".to_owned(),
+                    Level::District(n) => format!("区县级 {n}"),
+                };
+                let until = d
+                    .in_force
+                    .until
+                    .map_or_else(|| "open-ended".to_owned(), |u| u.to_string());
+                out.push_str(&format!(
+                    "{} {} ({level}; in force {} to {until}; {file})\n",
+                    d.number, d.title.zh, d.in_force.from
+                ));
+                if let Some(r) = &d.repealed {
+                    out.push_str(&format!("  repealed by {} on {}\n", r.by, r.on));
+                }
+                for r in &d.rules {
+                    let shape = match r.amount {
+                        Amount::Unquantified => "unquantified",
+                        Amount::UpTo(_) => "ceiling",
+                        Amount::Fixed(_) => "fixed",
+                        _ => "computed",
+                    };
+                    out.push_str(&format!(
+                        "  {:<34} {} [{shape}] {}\n",
+                        r.id, r.clause, r.title.zh
+                    ));
+                }
+                for r in &d.readings {
+                    out.push_str(&format!("  reading --reading {}: {}\n", r.id, r.title.en));
+                }
+            }
+            Ok(out)
+        }
+    }
+}

@@ -1,0 +1,629 @@
+//! Loading and resolving rule packs: RON text → validated `RuleBase`. Every error names
+//! file:line:col and, where there is one, the rule. This is the only module that reads
+//! rule files; the engine receives a `RuleBase` that cannot refer to anything undeclared.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use ron::extensions::Extensions;
+use ron::Options;
+use serde::de::DeserializeOwned;
+
+use crate::inputs::{typed_value, InputCatalog, Value};
+use crate::pack::*;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// A rule-pack error with its place.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{col}: {}{message}", rule.as_ref().map(|r| format!("rule `{r}`: ")).unwrap_or_default())]
+pub struct LoadError {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub rule: Option<String>,
+    pub message: String,
+}
+
+/// Every loaded document, input and stacking group, cross-checked.
+#[derive(Debug, Clone)]
+pub struct RuleBase {
+    pub catalog: Arc<InputCatalog>,
+    pub groups: Vec<StackingGroup>,
+    pub documents: Vec<Document>,
+    /// The file each document came from.
+    pub document_files: Vec<String>,
+    /// Every rule in pack order, with its document and stacking group.
+    pub rules: Vec<RuleSlot>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RuleSlot {
+    pub document: usize,
+    pub rule: usize,
+    pub group: Option<usize>,
+}
+
+impl RuleBase {
+    pub fn rule(&self, slot: RuleSlot) -> &Rule {
+        &self.documents[slot.document].rules[slot.rule]
+    }
+
+    pub fn find_rule(&self, id: &str) -> Option<(&Document, &Rule)> {
+        self.rules.iter().find_map(|s| {
+            let r = self.rule(*s);
+            (r.id == id).then(|| (&self.documents[s.document], r))
+        })
+    }
+
+    pub fn reading(&self, id: &str) -> Option<(&Document, &ReadingDecl)> {
+        self.documents
+            .iter()
+            .find_map(|d| d.readings.iter().find(|r| r.id == id).map(|r| (d, r)))
+    }
+
+    /// Years some loaded document is in force (at least partly), as an inclusive range.
+    pub fn covers_year(&self, year: u16) -> bool {
+        self.documents.iter().any(|d| {
+            d.in_force.from.year <= year
+                && d.in_force.until.is_none_or(|u| year <= u.year)
+                && d.repealed.as_ref().is_none_or(|r| year <= r.on.year)
+        })
+    }
+}
+
+/// The rule packs shipped inside the binary.
+pub fn load_embedded() -> Result<RuleBase, LoadError> {
+    let files: Vec<(String, String)> = EMBEDDED_RULES
+        .iter()
+        .map(|(n, t)| (format!("rules/{n}"), (*t).to_owned()))
+        .collect();
+    load_texts(&files)
+}
+
+/// Every `*.ron` file directly inside `dir`.
+pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
+    let at = |message: String| LoadError {
+        file: dir.display().to_string(),
+        line: 0,
+        col: 0,
+        rule: None,
+        message,
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| at(format!("cannot read folder: {e}")))?;
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(at("no rule packs (*.ron) in this folder".into()));
+    }
+    let mut files = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).map_err(|e| LoadError {
+            file: p.display().to_string(),
+            line: 0,
+            col: 0,
+            rule: None,
+            message: format!("cannot read file: {e}"),
+        })?;
+        files.push((p.display().to_string(), text));
+    }
+    load_texts(&files)
+}
+
+/// RON options shared by rule packs and project files: `Some(x)` may be written `x`.
+pub fn ron_options() -> Options {
+    Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+/// Parses RON, turning the error into `file:line:col: message`.
+pub fn parse_ron<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadError> {
+    if text.trim().is_empty() {
+        return Err(LoadError {
+            file: file.into(),
+            line: 1,
+            col: 1,
+            rule: None,
+            message: "the file is empty".into(),
+        });
+    }
+    ron_options().from_str(text).map_err(|e| LoadError {
+        file: file.into(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        rule: None,
+        message: e.code.to_string(),
+    })
+}
+
+enum FileKind {
+    Inputs,
+    Stacking,
+    Document,
+}
+
+/// Reads the top-level struct name after comments and `#![enable(...)]` attributes.
+fn file_kind(file: &str, text: &str) -> Result<FileKind, LoadError> {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.split_once('\n').map_or("", |x| x.1);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |x| x.1);
+        } else if let Some(r) = rest.strip_prefix("#!") {
+            rest = r.split_once(']').map_or("", |x| x.1);
+        } else {
+            break;
+        }
+    }
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    match name.as_str() {
+        "Inputs" => Ok(FileKind::Inputs),
+        "StackingGroups" => Ok(FileKind::Stacking),
+        "Document" => Ok(FileKind::Document),
+        _ => {
+            let (line, col) = line_col(text, text.len() - rest.len());
+            Err(LoadError {
+                file: file.into(),
+                line,
+                col,
+                rule: None,
+                message: if text.trim().is_empty() {
+                    "the file is empty".into()
+                } else {
+                    format!("expected `Inputs(`, `StackingGroups(` or `Document(` at the top of the file, found `{}`", name_or_text(&name, rest))
+                },
+            })
+        }
+    }
+}
+
+fn name_or_text(name: &str, rest: &str) -> String {
+    if name.is_empty() {
+        rest.chars().take(12).collect()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Where `"needle"` first appears at or after `from`, as line:col; the file start if nowhere.
+pub fn locate_quoted(text: &str, needle: &str, from: usize) -> (usize, usize, usize) {
+    let quoted = format!("\"{needle}\"");
+    match text.get(from..).and_then(|t| t.find(&quoted)) {
+        Some(i) => {
+            let (l, c) = line_col(text, from + i);
+            (l, c, from + i)
+        }
+        None => {
+            let (l, c) = line_col(text, from);
+            (l, c, from)
+        }
+    }
+}
+
+/// Where a struct with `id: "<id>"` starts being named.
+fn locate_id(text: &str, id: &str) -> usize {
+    let quoted = format!("\"{id}\"");
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&quoted) {
+        let at = from + i;
+        let before = text[..at].trim_end();
+        if before.ends_with("id:") {
+            return at;
+        }
+        from = at + quoted.len();
+    }
+    text.find(&quoted).unwrap_or(0)
+}
+
+/// Loads a set of named RON texts into a cross-checked rule base.
+pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
+    let mut catalog = InputCatalog::default();
+    let mut groups: Vec<StackingGroup> = Vec::new();
+    let mut documents: Vec<(String, String, Document)> = Vec::new();
+
+    // Inputs and groups first, so that documents can be checked against them.
+    for (file, text) in files {
+        match file_kind(file, text)? {
+            FileKind::Inputs => {
+                let parsed: InputsFile = parse_ron(file, text)?;
+                for decl in parsed.inputs {
+                    let at = locate_id(text, &decl.id);
+                    let id = decl.id.clone();
+                    catalog.add(decl).map_err(|message| {
+                        let (line, col) = line_col(text, at);
+                        LoadError {
+                            file: file.clone(),
+                            line,
+                            col,
+                            rule: None,
+                            message: format!("input `{id}`: {message}"),
+                        }
+                    })?;
+                }
+            }
+            FileKind::Stacking => {
+                let parsed: StackingFile = parse_ron(file, text)?;
+                for g in parsed.groups {
+                    if groups.iter().any(|x| x.id == g.id) {
+                        let (line, col) = line_col(text, locate_id(text, &g.id));
+                        return Err(LoadError {
+                            file: file.clone(),
+                            line,
+                            col,
+                            rule: None,
+                            message: format!("stacking group `{}` is declared twice", g.id),
+                        });
+                    }
+                    groups.push(g);
+                }
+            }
+            FileKind::Document => {
+                let doc: Document = parse_ron(file, text)?;
+                documents.push((file.clone(), text.clone(), doc));
+            }
+        }
+    }
+    if documents.is_empty() {
+        return Err(LoadError {
+            file: files.first().map_or_else(String::new, |f| f.0.clone()),
+            line: 0,
+            col: 0,
+            rule: None,
+            message: "no `Document(` rule pack among the loaded files".into(),
+        });
+    }
+
+    let mut seen_rules: HashSet<String> = HashSet::new();
+    let mut seen_readings: HashSet<String> = HashSet::new();
+    let mut rules = Vec::new();
+    let group_index: HashMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
+    let mut resolved_docs = Vec::new();
+    let mut document_files = Vec::new();
+    let all_rule_ids: HashSet<String> = documents
+        .iter()
+        .flat_map(|(_, _, d)| d.rules.iter().map(|r| r.id.clone()))
+        .collect();
+    for (doc_index, (file, text, mut doc)) in documents.into_iter().enumerate() {
+        let doc_err = |message: String| {
+            let (line, col) = line_col(&text, text.find("number").unwrap_or(0));
+            LoadError {
+                file: file.clone(),
+                line,
+                col,
+                rule: None,
+                message,
+            }
+        };
+        check_period(&doc.in_force).map_err(|m| doc_err(format!("in_force: {m}")))?;
+        for r in &doc.readings {
+            if !seen_readings.insert(r.id.clone()) {
+                return Err(doc_err(format!("reading `{}` is declared twice", r.id)));
+            }
+        }
+        let reading_ids: Vec<String> = doc.readings.iter().map(|r| r.id.clone()).collect();
+        for (rule_index, rule) in doc.rules.iter_mut().enumerate() {
+            let at = locate_id(&text, &rule.id);
+            let rule_id = rule.id.clone();
+            let err = |message: String, needle: Option<&str>| {
+                let (line, col) = match needle {
+                    Some(n) => {
+                        let (l, c, _) = locate_quoted(&text, n, at);
+                        (l, c)
+                    }
+                    None => line_col(&text, at),
+                };
+                LoadError {
+                    file: file.clone(),
+                    line,
+                    col,
+                    rule: Some(rule_id.clone()),
+                    message,
+                }
+            };
+            if !seen_rules.insert(rule.id.clone()) {
+                return Err(err("a rule with this id is already loaded".into(), None));
+            }
+            let group = match &rule.stacking {
+                Some(g) => Some(*group_index.get(g.as_str()).ok_or_else(|| {
+                    err(
+                        format!(
+                            "unknown stacking group `{g}` (declare it in a StackingGroups file)"
+                        ),
+                        Some(g),
+                    )
+                })?),
+                None => None,
+            };
+            let mut resolver = Resolver {
+                catalog: &catalog,
+                per: rule.per,
+                has_base: rule.base.is_some(),
+                readings: &reading_ids,
+            };
+            resolver
+                .rule(rule)
+                .map_err(|(m, needle)| err(m, needle.as_deref()))?;
+            if let Some(p) = &rule.in_force {
+                check_period(p).map_err(|m| err(format!("in_force: {m}"), None))?;
+            }
+            for ex in &rule.examples {
+                check_example(&catalog, ex, &all_rule_ids)
+                    .map_err(|m| err(format!("example `{}`: {m}", ex.name), Some(&ex.name)))?;
+            }
+            rules.push(RuleSlot {
+                document: doc_index,
+                rule: rule_index,
+                group,
+            });
+        }
+        resolved_docs.push(doc);
+        document_files.push(file);
+    }
+    Ok(RuleBase {
+        catalog: Arc::new(catalog),
+        groups,
+        documents: resolved_docs,
+        document_files,
+        rules,
+    })
+}
+
+fn check_period(p: &Period) -> Result<(), String> {
+    match p.until {
+        Some(u) if u < p.from => Err(format!("ends ({u}) before it starts ({})", p.from)),
+        _ => Ok(()),
+    }
+}
+
+fn check_example(
+    catalog: &InputCatalog,
+    ex: &Example,
+    rule_ids: &HashSet<String>,
+) -> Result<(), String> {
+    if !(1949..=2100).contains(&ex.year) {
+        return Err(format!("year {} is out of range", ex.year));
+    }
+    for map in std::iter::once(&ex.inputs).chain(ex.earlier.values()) {
+        for (k, v) in map {
+            let decl = catalog.get(k).ok_or_else(|| catalog.unknown(k))?;
+            typed_value(decl, v)?;
+        }
+    }
+    for e in &ex.expect {
+        for id in e.rule.iter().chain(e.superseded_by.iter()) {
+            if !rule_ids.contains(id) {
+                return Err(format!("expects a line of unknown rule `{id}`"));
+            }
+        }
+    }
+    Ok(())
+}
+
+type ResolveError = (String, Option<String>);
+
+/// Fills input slots and option indices, and checks what a rule may refer to.
+struct Resolver<'a> {
+    catalog: &'a InputCatalog,
+    per: Per,
+    has_base: bool,
+    readings: &'a [String],
+}
+
+impl Resolver<'_> {
+    fn rule(&mut self, rule: &mut Rule) -> Result<(), ResolveError> {
+        if rule.quote.trim().is_empty() {
+            return Err(("the quote is empty".into(), None));
+        }
+        if rule.lead.is_empty() {
+            return Err((
+                "name the lead agency (牵头单位/责任单位), or \"未载明\" if the text names none"
+                    .into(),
+                None,
+            ));
+        }
+        if let Some(b) = &mut rule.base {
+            // The base itself may not refer to `Base`.
+            self.has_base = false;
+            self.expr(b)?;
+            self.has_base = true;
+        }
+        self.cond(&mut rule.eligible)?;
+        self.amount(&mut rule.amount)?;
+        for cap in &mut rule.caps {
+            match cap {
+                Cap::PerProject(_) if self.per == Per::SubjectYear => {
+                    return Err(("a per-firm rule cannot have a PerProject cap".into(), None))
+                }
+                Cap::LimitedTo(e) => self.expr(e)?,
+                _ => {}
+            }
+        }
+        for p in &mut rule.payer {
+            self.cond(&mut p.when)?;
+        }
+        Ok(())
+    }
+
+    fn input(&self, r: &mut InputRef) -> Result<(), ResolveError> {
+        let slot = self
+            .catalog
+            .slot(&r.id)
+            .ok_or_else(|| (self.catalog.unknown(&r.id), Some(r.id.clone())))?;
+        let scope = self.catalog.decls[slot].scope;
+        if self.per == Per::SubjectYear && matches!(scope, Scope::Project | Scope::ProjectYear) {
+            return Err((
+                format!(
+                    "a per-firm rule cannot read the per-project input `{}`",
+                    r.id
+                ),
+                Some(r.id.clone()),
+            ));
+        }
+        r.slot = slot;
+        Ok(())
+    }
+
+    fn number_input(&self, r: &mut InputRef) -> Result<(), ResolveError> {
+        self.input(r)?;
+        match self.catalog.decls[r.slot].kind {
+            InputKind::Number(_) | InputKind::Year => Ok(()),
+            _ => Err((
+                format!(
+                    "`{}` is not a number, so it cannot be used in arithmetic",
+                    r.id
+                ),
+                Some(r.id.clone()),
+            )),
+        }
+    }
+
+    fn option(&self, slot: usize, o: &mut OptionRef) -> Result<(), ResolveError> {
+        o.index = self
+            .catalog
+            .option_index(slot, &o.id)
+            .map_err(|m| (m, Some(o.id.clone())))?;
+        Ok(())
+    }
+
+    fn expr(&mut self, e: &mut Expr) -> Result<(), ResolveError> {
+        match e {
+            Expr::Input(r) => self.number_input(r),
+            Expr::Base if !self.has_base => Err((
+                "`Base` is used but the rule has no `base` (or the base refers to itself)".into(),
+                None,
+            )),
+            Expr::Base | Expr::Const(_) | Expr::Year => Ok(()),
+            Expr::Minus(a, b) => {
+                self.expr(a)?;
+                self.expr(b)
+            }
+            Expr::Times(a, _) => self.expr(a),
+            Expr::Plus(v) | Expr::Min(v) | Expr::Max(v) => {
+                if v.is_empty() {
+                    return Err(("Plus/Min/Max need at least one term".into(), None));
+                }
+                v.iter_mut().try_for_each(|x| self.expr(x))
+            }
+            Expr::Reading {
+                id,
+                default,
+                alternative,
+            } => {
+                if !self.readings.contains(id) {
+                    return Err((
+                        format!("reading `{id}` is not declared in this document's `readings`"),
+                        Some(id.clone()),
+                    ));
+                }
+                self.expr(default)?;
+                self.expr(alternative)
+            }
+        }
+    }
+
+    fn cond(&mut self, c: &mut Cond) -> Result<(), ResolveError> {
+        match c {
+            Cond::All(v) | Cond::Any(v) => v.iter_mut().try_for_each(|x| self.cond(x)),
+            Cond::Not(x) => self.cond(x),
+            Cond::Above(e, _) | Cond::AtLeast(e, _) | Cond::Below(e, _) | Cond::AtMost(e, _) => {
+                self.expr(e)
+            }
+            Cond::Flag(r) => {
+                self.input(r)?;
+                match self.catalog.decls[r.slot].kind {
+                    InputKind::Flag => Ok(()),
+                    _ => Err((
+                        format!("`{}` is not a yes/no input", r.id),
+                        Some(r.id.clone()),
+                    )),
+                }
+            }
+            Cond::Is(r, o) => {
+                self.input(r)?;
+                self.option(r.slot, o)
+            }
+            Cond::OneOf(r, os) | Cond::NoneOf(r, os) => {
+                self.input(r)?;
+                let slot = r.slot;
+                os.iter_mut().try_for_each(|o| self.option(slot, o))
+            }
+            Cond::YearFrom(y) | Cond::YearUntil(y) => {
+                if (1949..=2100).contains(y) {
+                    Ok(())
+                } else {
+                    Err((format!("year {y} is out of range"), None))
+                }
+            }
+        }
+    }
+
+    fn amount(&mut self, a: &mut Amount) -> Result<(), ResolveError> {
+        match a {
+            Amount::Rate { base, .. } => self.expr(base),
+            Amount::Tiers(tiers) => {
+                if tiers.is_empty() {
+                    return Err(("Tiers needs at least one tier".into(), None));
+                }
+                for t in tiers {
+                    self.cond(&mut t.when)?;
+                    self.amount(&mut t.then)?;
+                }
+                Ok(())
+            }
+            Amount::Range(lo, hi) if *lo > *hi => Err((
+                format!(
+                    "Range(\"{}\", \"{}\") has its minimum above its maximum",
+                    lo.0, hi.0
+                ),
+                None,
+            )),
+            Amount::Fixed(_) | Amount::UpTo(_) | Amount::Range(..) | Amount::Unquantified => Ok(()),
+            Amount::Open => Ok(()),
+            Amount::Sum(parts) => {
+                if parts.is_empty() {
+                    return Err(("Sum needs at least one part".into(), None));
+                }
+                parts
+                    .iter_mut()
+                    .try_for_each(|p| self.amount(&mut p.amount))
+            }
+            Amount::Each { count, each, .. } => {
+                self.expr(count)?;
+                self.amount(each)
+            }
+        }
+    }
+}
+
+/// Types an example's raw input map (used by the golden-example runner).
+pub fn typed_inputs(
+    catalog: &InputCatalog,
+    map: &std::collections::BTreeMap<String, RawValue>,
+) -> Result<Vec<(usize, Value)>, String> {
+    map.iter()
+        .map(|(k, v)| {
+            let slot = catalog.slot(k).ok_or_else(|| catalog.unknown(k))?;
+            Ok((slot, typed_value(&catalog.decls[slot], v)?))
+        })
+        .collect()
+}

@@ -1,0 +1,21 @@
+//! The `incentives` binary: a thin shell over the library.
+
+use clap::{CommandFactory, Parser};
+use incentives::cli::{run, Cli};
+
+fn main() {
+    let cli = Cli::parse();
+    let Some(command) = cli.command else {
+        // The desktop app opens here once it exists; until then, the usage.
+        let _ = Cli::command().print_help();
+        println!();
+        return;
+    };
+    match run(command) {
+        Ok(out) => print!("{out}"),
+        Err(f) => {
+            eprintln!("{}", f.message.trim_end());
+            std::process::exit(f.code);
+        }
+    }
+}

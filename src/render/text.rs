@@ -1,0 +1,268 @@
+//! The readable table printed by `incentives calc`: one block per project and year,
+//! one row per line, the explanation indented below it; sized for an 80-column terminal.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::breakdown::{totals_of, Breakdown, Line, Status, Totals};
+use crate::inputs::InputCatalog;
+use crate::money::{wan_yuan, yuan};
+use crate::pack::Lang;
+use crate::render::explain::{explain, reason, t};
+
+/// How much of each line to print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Full explanation for lines that pay or are superseded; one reason for the rest.
+    Normal,
+    /// Full explanation for every line.
+    Verbose,
+}
+
+pub const WIDTH: usize = 80;
+
+/// Wraps `text` to `width` display columns; continuation lines start with `indent`.
+/// Runs of ASCII (numbers such as 30,000,000, ids, English words) are never split, and a
+/// closing punctuation mark stays on the line it closes.
+pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
+    let mut out = String::from(first);
+    let mut col = first.width();
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let ascii_run = c.is_ascii() && c != ' ';
+        if ascii_run {
+            while let Some(&(_, n)) = chars.peek() {
+                if n.is_ascii() && n != ' ' {
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+        }
+        let end = chars.peek().map_or(text.len(), |(j, _)| *j);
+        tokens.push(&text[start.max(i)..end]);
+        start = end;
+    }
+    for tok in tokens {
+        let w = tok.width();
+        let closing = tok
+            .chars()
+            .next()
+            .is_some_and(|c| "，。、；：）」』”！？,.;:)".contains(c))
+            && w <= 2;
+        if col + w > width && col > indent.width() && !(closing && col + w <= width + 2) {
+            out.push('\n');
+            out.push_str(indent);
+            col = indent.width();
+            if tok == " " {
+                continue;
+            }
+        }
+        out.push_str(tok);
+        col += w;
+    }
+    out
+}
+
+fn pad_between(left: &str, right: &str, width: usize) -> String {
+    if right.is_empty() {
+        return left.to_owned();
+    }
+    let used = left.width() + right.width();
+    if used + 1 >= width {
+        format!("{left}\n{:>w$}", right, w = width)
+    } else {
+        format!("{left}{}{right}", " ".repeat(width - used))
+    }
+}
+
+fn figure_of(l: &Line, lang: Lang) -> String {
+    match l.status {
+        Status::Granted => match l.amount {
+            Some(a) => yuan(a),
+            None => String::new(),
+        },
+        Status::CeilingOnly => match l.ceiling {
+            Some(c) => format!("{}{}", t(lang, "最高 ", "up to "), yuan(c)),
+            None => String::new(),
+        },
+        Status::Unquantified => t(lang, "金额待定", "amount case by case").to_owned(),
+        Status::Superseded => match (l.amount, l.ceiling) {
+            (Some(a), _) => format!("({})", yuan(a)),
+            (None, Some(c)) => format!("({}{})", t(lang, "最高 ", "up to "), yuan(c)),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+fn line_block(out: &mut String, catalog: &InputCatalog, l: &Line, lang: Lang, detail: Detail) {
+    let status = format!("[{}]", l.status.label(lang));
+    let head = format!("{status} {}", l.rule.title.get(lang));
+    out.push_str(&pad_between(&head, &figure_of(l, lang), WIDTH));
+    out.push('\n');
+    let mut cite = format!("{} {}", l.document.number, l.rule.clause);
+    if l.status == Status::Granted {
+        if let Some(c) = l.ceiling {
+            cite.push_str(&format!(" · {}{}", t(lang, "上限 ", "ceiling "), yuan(c)));
+        }
+        if let Some(a) = l.amount {
+            cite.push_str(&format!(" · {}", wan_yuan(a)));
+        }
+    }
+    let full = detail == Detail::Verbose
+        || matches!(
+            l.status,
+            Status::Granted | Status::CeilingOnly | Status::Unquantified | Status::Superseded
+        );
+    if full {
+        out.push_str(&wrap(&cite, WIDTH, "      ", "      "));
+        out.push('\n');
+        for s in explain(catalog, l, lang) {
+            out.push_str(&wrap(&s, WIDTH, "      · ", "        "));
+            out.push('\n');
+        }
+        for n in &l.rule.notes {
+            out.push_str(&wrap(n.get(lang), WIDTH, "      ※ ", "        "));
+            out.push('\n');
+        }
+        let quote = format!("「{}」（{}）", l.rule.quote, l.rule.lead.join("、"));
+        out.push_str(&wrap(&quote, WIDTH, "      ", "       "));
+        out.push('\n');
+    } else if let Some(r) = reason(catalog, l, lang) {
+        out.push_str(&wrap(&r, WIDTH, "      ", "        "));
+        out.push('\n');
+    }
+}
+
+fn totals_block(out: &mut String, label: &str, t_: &Totals, lang: Lang) {
+    let mut s = match lang {
+        Lang::Zh => format!(
+            "{label}：确定可获 {}（{}）；上限合计 {}",
+            yuan(t_.total),
+            wan_yuan(t_.total),
+            yuan(t_.total_ceiling)
+        ),
+        Lang::En => format!(
+            "{label}: definite {} ({}); ceilings add up to {}",
+            yuan(t_.total),
+            wan_yuan(t_.total),
+            yuan(t_.total_ceiling)
+        ),
+    };
+    if !t_.tax.is_zero() || !t_.tax_ceiling.is_zero() {
+        s.push_str(&match lang {
+            Lang::Zh => format!(
+                "；税收优惠（另计）{}，上限 {}",
+                yuan(t_.tax),
+                yuan(t_.tax_ceiling)
+            ),
+            Lang::En => format!(
+                "; tax benefits (apart) {}, up to {}",
+                yuan(t_.tax),
+                yuan(t_.tax_ceiling)
+            ),
+        });
+    }
+    if !t_.fees.is_zero() || !t_.fees_ceiling.is_zero() {
+        s.push_str(&match lang {
+            Lang::Zh => format!("；费用减免（另计）{}", yuan(t_.fees)),
+            Lang::En => format!("; fee savings (apart) {}", yuan(t_.fees)),
+        });
+    }
+    if t_.open_ceilings > 0 {
+        s.push_str(t(
+            lang,
+            "；部分项目无上限，上限合计按其最低额计",
+            "; some lines state no ceiling and count at their minimum",
+        ));
+    }
+    out.push_str(&wrap(&s, WIDTH, "", "  "));
+    out.push('\n');
+}
+
+/// The breakdown as text.
+pub fn render(catalog: &InputCatalog, b: &Breakdown, lang: Lang, detail: Detail) -> String {
+    let mut out = String::new();
+    out.push_str(&match lang {
+        Lang::Zh => format!("招商引资政策兑现测算 · {}\n", b.subject),
+        Lang::En => format!("Incentive breakdown · {}\n", b.subject),
+    });
+    let reading = match (b.options.fx_rate, lang) {
+        (None, Lang::Zh) => "外资奖励币种：读法A（默认，按原文）：以美元金额为基数，按人民币计发".to_owned(),
+        (None, Lang::En) => "Foreign-capital currency: reading A (default, the literal text): the USD figure is the base, paid in RMB".to_owned(),
+        (Some(r), Lang::Zh) => format!("外资奖励币种：读法B（备选）：按 1 美元 = {r} 元折算"),
+        (Some(r), Lang::En) => format!("Foreign-capital currency: reading B (alternative): converted at 1 USD = {r} CNY"),
+    };
+    out.push_str(&wrap(&reading, WIDTH, "", "  "));
+    out.push('\n');
+    for r in &b.options.readings {
+        out.push_str(&format!(
+            "{}{r}\n",
+            t(lang, "已选备选读法：", "Alternative reading selected: ")
+        ));
+    }
+    let mut blocks: Vec<(Option<usize>, u16)> = Vec::new();
+    for l in &b.lines {
+        if !blocks.contains(&(l.project, l.year)) {
+            blocks.push((l.project, l.year));
+        }
+    }
+    for (project, year) in blocks {
+        let heading = match (project, lang) {
+            (Some(p), Lang::Zh) => format!("项目 {} · {year} 年", b.projects[p]),
+            (Some(p), Lang::En) => format!("Project {} · {year}", b.projects[p]),
+            (None, Lang::Zh) => format!("企业整体 · {year} 年",),
+            (None, Lang::En) => format!("The firm as a whole · {year}"),
+        };
+        out.push('\n');
+        out.push_str(&format!("== {heading} ==\n"));
+        let in_block = || {
+            b.lines
+                .iter()
+                .filter(move |l| l.project == project && l.year == year)
+        };
+        let mut shown = 0;
+        let mut hidden = 0;
+        for l in in_block() {
+            if l.status == Status::NotInForce && detail != Detail::Verbose {
+                hidden += 1;
+                continue;
+            }
+            line_block(&mut out, catalog, l, lang, detail);
+            shown += 1;
+        }
+        if hidden > 0 {
+            out.push_str(&match lang {
+                Lang::Zh => {
+                    format!("（另有 {hidden} 条政策本年度不在有效期内；加 --verbose 查看）\n")
+                }
+                Lang::En => format!(
+                    "({hidden} more rules are not in force this year; --verbose shows them)\n"
+                ),
+            });
+        }
+        if shown > 0 {
+            totals_block(
+                &mut out,
+                t(lang, "小计", "Subtotal"),
+                &totals_of(in_block()),
+                lang,
+            );
+        }
+    }
+    out.push('\n');
+    totals_block(&mut out, t(lang, "合计", "Total"), &b.totals(), lang);
+    out.push_str(&wrap(
+        t(lang,
+          "说明：“确定可获”为政策文本给出的确定金额或最低额；“最高”为上限，具体金额经审核确定。金额四舍五入到分。",
+          "Note: \"definite\" is the sum the policy text fixes or guarantees as a minimum; \"up to\" is a ceiling set on review. Amounts are rounded to the fen, half away from zero."),
+        WIDTH, "", ""));
+    out.push('\n');
+    for r in &b.rejected_offers {
+        out.push_str(&wrap(r, WIDTH, "! ", "  "));
+        out.push('\n');
+    }
+    out
+}
