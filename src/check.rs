@@ -109,6 +109,37 @@ pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, Str
             years: project_years,
         });
     }
+    for (i, map) in ex.other_projects.iter().enumerate() {
+        let mut by = split(map)?;
+        let mut inputs = by.remove(&Scope::Project).unwrap_or_default();
+        let industry =
+            take("industry", &mut inputs).ok_or("each of `other_projects` must give `industry`")?;
+        let kind = take("project_kind", &mut inputs)
+            .ok_or("each of `other_projects` must give `project_kind`")?;
+        let district = take("district", &mut inputs);
+        if by
+            .keys()
+            .any(|s| matches!(s, Scope::Subject | Scope::SubjectYear))
+        {
+            return Err(
+                "`other_projects` take project inputs only; put firm inputs in `inputs`".into(),
+            );
+        }
+        let mut years = BTreeMap::new();
+        years.insert(
+            Year(ex.year),
+            InputValues::from_values(by.remove(&Scope::ProjectYear).unwrap_or_default()),
+        );
+        projects.push(Project {
+            id: format!("other{}", i + 1),
+            name: None,
+            district,
+            industry,
+            kind,
+            inputs: InputValues::from_values(inputs),
+            years,
+        });
+    }
     Ok(ProjectFile {
         subject: Subject {
             name: ex.name.clone(),

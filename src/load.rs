@@ -403,7 +403,10 @@ fn check_example(
     if !(1949..=2100).contains(&ex.year) {
         return Err(format!("year {} is out of range", ex.year));
     }
-    for map in std::iter::once(&ex.inputs).chain(ex.earlier.values()) {
+    for map in std::iter::once(&ex.inputs)
+        .chain(ex.earlier.values())
+        .chain(ex.other_projects.iter())
+    {
         for (k, v) in map {
             let decl = catalog.get(k).ok_or_else(|| catalog.unknown(k))?;
             typed_value(decl, v)?;

@@ -601,6 +601,10 @@ pub struct Example {
     /// Earlier years of the same project, for one-time and multi-year cases.
     #[serde(default)]
     pub earlier: std::collections::BTreeMap<u16, std::collections::BTreeMap<String, RawValue>>,
+    /// Further projects of the same firm in `year` (for per-firm caps across projects):
+    /// each map gives that project's project and per-year inputs.
+    #[serde(default)]
+    pub other_projects: Vec<std::collections::BTreeMap<String, RawValue>>,
     #[serde(default)]
     pub options: ExampleOptions,
     pub expect: Vec<Expect>,
@@ -621,6 +625,10 @@ pub struct Expect {
     /// The rule whose line is checked; the enclosing rule when absent.
     #[serde(default)]
     pub rule: Option<String>,
+    /// Which project's line: 0 (the default) is the example's own project, 1… the
+    /// `other_projects` in order. Ignored for per-firm rules.
+    #[serde(default)]
+    pub project: usize,
     pub status: ExpectStatus,
     #[serde(default)]
     pub amount: Option<Dec>,
