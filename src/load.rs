@@ -216,6 +216,28 @@ pub fn locate_quoted(text: &str, needle: &str, from: usize) -> (usize, usize, us
     }
 }
 
+/// Byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return offset + l.char_indices().nth(col.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// The id of the `Rule(` that encloses a position, for syntax errors inside a rule.
+fn enclosing_rule(text: &str, line: usize, col: usize) -> Option<String> {
+    let at = offset_of(text, line, col);
+    let start = text[..at].rfind("Rule(")?;
+    let after = &text[start..];
+    let id_at = after.find("id:")?;
+    let rest = after[id_at + 3..].trim_start().strip_prefix('"')?;
+    Some(rest.split('"').next()?.to_owned())
+}
+
 /// Where a struct with `id: "<id>"` starts being named.
 fn locate_id(text: &str, id: &str) -> usize {
     let quoted = format!("\"{id}\"");
@@ -274,7 +296,10 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 }
             }
             FileKind::Document => {
-                let doc: Document = parse_ron(file, text)?;
+                let doc: Document = parse_ron(file, text).map_err(|mut e| {
+                    e.rule = enclosing_rule(text, e.line, e.col);
+                    e
+                })?;
                 documents.push((file.clone(), text.clone(), doc));
             }
         }
