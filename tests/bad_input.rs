@@ -9,7 +9,10 @@ fn bin() -> Command {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("incentives-bad-input-{}-{name}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "incentives-bad-input-{}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -40,12 +43,19 @@ fn calc(name: &str, text: &str) -> (i32, String) {
     let path = dir.join("project.ron");
     std::fs::write(&path, text).unwrap();
     let out = bin().arg("calc").arg(&path).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn assert_one_line_error(code: i32, err: &str, file: &str, line: usize, needle: &str) {
     assert_eq!(code, 2, "exit code 2 expected; stderr: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line expected: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected: {err}"
+    );
     let prefix = format!("{file}:{line}:");
     assert!(err.contains(&prefix), "expected `{prefix}` in: {err}");
     assert!(err.contains(needle), "expected `{needle}` in: {err}");
@@ -59,7 +69,10 @@ fn negative_amount() {
 
 #[test]
 fn non_numeric_amount() {
-    let (code, err) = calc("nonnumeric", &project(r#""fdi_arrived_usd": "twenty million""#));
+    let (code, err) = calc(
+        "nonnumeric",
+        &project(r#""fdi_arrived_usd": "twenty million""#),
+    );
     assert_one_line_error(code, &err, "project.ron", 9, "expected a decimal number");
 }
 
@@ -71,14 +84,23 @@ fn float_amount_is_refused_to_stay_exact() {
 
 #[test]
 fn number_too_large_for_a_decimal() {
-    let (code, err) = calc("large", &project(r#""fdi_arrived_usd": "123456789012345678901234567890123""#));
+    let (code, err) = calc(
+        "large",
+        &project(r#""fdi_arrived_usd": "123456789012345678901234567890123""#),
+    );
     assert_one_line_error(code, &err, "project.ron", 9, "too large");
 }
 
 #[test]
 fn unknown_input() {
     let (code, err) = calc("unknown-input", &project(r#""fdi_arived_usd": "5""#));
-    assert_one_line_error(code, &err, "project.ron", 9, "unknown input `fdi_arived_usd`; did you mean `fdi_arrived_usd`");
+    assert_one_line_error(
+        code,
+        &err,
+        "project.ron",
+        9,
+        "unknown input `fdi_arived_usd`; did you mean `fdi_arrived_usd`",
+    );
 }
 
 #[test]
@@ -96,7 +118,10 @@ fn unknown_industry() {
 
 #[test]
 fn unknown_field() {
-    let text = project(r#""fdi_arrived_usd": "5""#).replace("kind: \"new\",", "kind: \"new\",\n            colour: \"red\",");
+    let text = project(r#""fdi_arrived_usd": "5""#).replace(
+        "kind: \"new\",",
+        "kind: \"new\",\n            colour: \"red\",",
+    );
     let (code, err) = calc("field", &text);
     assert_one_line_error(code, &err, "project.ron", 8, "colour");
 }
@@ -113,7 +138,10 @@ fn malformed_project() {
     let text = project(r#""fdi_arrived_usd": "5""#).replace("kind: \"new\",", "kind: \"new\"");
     let (code, err) = calc("malformed", &text);
     assert_eq!(code, 2, "{err}");
-    assert!(err.starts_with("project.ron:") || err.contains("project.ron:"), "{err}");
+    assert!(
+        err.starts_with("project.ron:") || err.contains("project.ron:"),
+        "{err}"
+    );
     assert_eq!(err.trim_end().lines().count(), 1);
 }
 
@@ -125,7 +153,10 @@ fn empty_project_file() {
 
 #[test]
 fn missing_project_file() {
-    let out = bin().args(["calc", "/nonexistent/project.ron"]).output().unwrap();
+    let out = bin()
+        .args(["calc", "/nonexistent/project.ron"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the project file"));
 }
@@ -152,7 +183,10 @@ fn rules_dir(name: &str, replace: &str, with: &str) -> PathBuf {
         if p.extension().is_some_and(|x| x == "ron") {
             let mut text = std::fs::read_to_string(&p).unwrap();
             if p.file_name().unwrap() == "cq-2023-65.ron" {
-                assert!(text.contains(replace), "test setup: `{replace}` not in the pack");
+                assert!(
+                    text.contains(replace),
+                    "test setup: `{replace}` not in the pack"
+                );
                 text = text.replacen(replace, with, 1);
             }
             std::fs::write(dir.join(p.file_name().unwrap()), text).unwrap();
@@ -163,12 +197,19 @@ fn rules_dir(name: &str, replace: &str, with: &str) -> PathBuf {
 
 fn check(dir: &Path) -> (i32, String) {
     let out = bin().arg("check").arg(dir).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn rule_pack_with_unknown_field_names_file_position_and_rule() {
-    let dir = rules_dir("pack-field", "            per: ProjectYear,\n            base: Reading(", "            per: ProjectYear,\n            colour: Red,\n            base: Reading(");
+    let dir = rules_dir(
+        "pack-field",
+        "            per: ProjectYear,\n            base: Reading(",
+        "            per: ProjectYear,\n            colour: Red,\n            base: Reading(",
+    );
     let (code, err) = check(&dir);
     assert_eq!(code, 2, "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
@@ -179,13 +220,26 @@ fn rule_pack_with_unknown_field_names_file_position_and_rule() {
 
 #[test]
 fn rule_pack_naming_an_undeclared_input() {
-    let dir = rules_dir("pack-input", "Flag(\"listed_this_year\")", "Flag(\"listed_this_yeer\")");
+    let dir = rules_dir(
+        "pack-input",
+        "Flag(\"listed_this_year\")",
+        "Flag(\"listed_this_yeer\")",
+    );
     let (code, err) = check(&dir);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("rule `listing_reward_65`"), "{err}");
     assert!(err.contains("unknown input `listed_this_yeer`"), "{err}");
     let position = err.split(": ").next().unwrap();
-    assert!(position.rsplit(':').next().unwrap().parse::<usize>().unwrap() > 0, "{err}");
+    assert!(
+        position
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+            > 0,
+        "{err}"
+    );
 }
 
 #[test]
@@ -216,8 +270,15 @@ fn empty_rule_pack() {
 
 #[test]
 fn an_option_that_does_not_exist() {
-    let dir = rules_dir("pack-option", "Is(\"industry\", \"manufacturing\")", "Is(\"industry\", \"manufactoring\")");
+    let dir = rules_dir(
+        "pack-option",
+        "Is(\"industry\", \"manufacturing\")",
+        "Is(\"industry\", \"manufactoring\")",
+    );
     let (code, err) = check(&dir);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("`manufactoring` is not an option of `industry`"), "{err}");
+    assert!(
+        err.contains("`manufactoring` is not an option of `industry`"),
+        "{err}"
+    );
 }

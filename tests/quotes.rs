@@ -21,7 +21,9 @@ fn find_all(hay: &[char], needle: &[char]) -> Vec<usize> {
     if needle.is_empty() || needle.len() > hay.len() {
         return Vec::new();
     }
-    (0..=hay.len() - needle.len()).filter(|&i| hay[i..i + needle.len()] == *needle).collect()
+    (0..=hay.len() - needle.len())
+        .filter(|&i| hay[i..i + needle.len()] == *needle)
+        .collect()
 }
 
 #[test]
@@ -31,36 +33,53 @@ fn quotes_are_verbatim_and_lines_hold_them() {
     let mut problems = Vec::new();
     let mut checked = 0;
     for doc in &base.documents {
-        let text = std::fs::read_to_string(sources.join(&doc.source.file))
-            .unwrap_or_else(|e| panic!("{}: source {} unreadable: {e}", doc.number, doc.source.file));
+        let text = std::fs::read_to_string(sources.join(&doc.source.file)).unwrap_or_else(|e| {
+            panic!("{}: source {} unreadable: {e}", doc.number, doc.source.file)
+        });
         let (chars, lines) = normalise(&text);
         for rule in &doc.rules {
             let quote: Vec<char> = rule.quote.chars().filter(|c| !c.is_whitespace()).collect();
             let hits = find_all(&chars, &quote);
             checked += 1;
             if hits.is_empty() {
-                problems.push(format!("{} `{}`: quote not found in {}", doc.number, rule.id, doc.source.file));
+                problems.push(format!(
+                    "{} `{}`: quote not found in {}",
+                    doc.number, rule.id, doc.source.file
+                ));
             } else if !hits.iter().any(|&h| lines[h] == rule.line) {
                 let found: Vec<u32> = hits.iter().map(|&h| lines[h]).collect();
-                problems.push(format!("{} `{}`: cited line {} but the quote starts on {:?}", doc.number, rule.id, rule.line, found));
+                problems.push(format!(
+                    "{} `{}`: cited line {} but the quote starts on {:?}",
+                    doc.number, rule.id, rule.line, found
+                ));
             } else if !(doc.source.lines.0..=doc.source.lines.1).contains(&rule.line) {
-                problems.push(format!("{} `{}`: line {} is outside the document ({:?})", doc.number, rule.id, rule.line, doc.source.lines));
+                problems.push(format!(
+                    "{} `{}`: line {} is outside the document ({:?})",
+                    doc.number, rule.id, rule.line, doc.source.lines
+                ));
             }
         }
     }
     for group in &base.groups {
         for g in &group.governed_by {
             let Some(doc) = base.documents.iter().find(|d| d.number == g.document) else {
-                problems.push(format!("group `{}` cites {}, which is not loaded", group.id, g.document));
+                problems.push(format!(
+                    "group `{}` cites {}, which is not loaded",
+                    group.id, g.document
+                ));
                 continue;
             };
-            let text = std::fs::read_to_string(sources.join(&doc.source.file)).expect("source readable");
+            let text =
+                std::fs::read_to_string(sources.join(&doc.source.file)).expect("source readable");
             let (chars, lines) = normalise(&text);
             let quote: Vec<char> = g.quote.chars().filter(|c| !c.is_whitespace()).collect();
             let hits = find_all(&chars, &quote);
             checked += 1;
             if !hits.iter().any(|&h| lines[h] == g.line) {
-                problems.push(format!("group `{}`: quote from {} not found starting on line {}", group.id, g.document, g.line));
+                problems.push(format!(
+                    "group `{}`: quote from {} not found starting on line {}",
+                    group.id, g.document, g.line
+                ));
             }
         }
     }

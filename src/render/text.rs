@@ -51,7 +51,11 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
             .next()
             .is_some_and(|c| "，。、；：）」』”！？,.;:)".contains(c))
             && w <= 2;
-        if col + w > width && col > indent.width() && !(closing && col + w <= width + 2) {
+        // Two columns stay free for a closing mark, so it never starts a line.
+        if col + w > width.saturating_sub(2)
+            && col > indent.width()
+            && !(closing && col + w <= width)
+        {
             out.push('\n');
             out.push_str(indent);
             col = indent.width();
@@ -67,11 +71,15 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
 
 fn pad_between(left: &str, right: &str, width: usize) -> String {
     if right.is_empty() {
-        return left.to_owned();
+        return wrap(left, width, "", "  ");
     }
     let used = left.width() + right.width();
     if used + 1 >= width {
-        format!("{left}\n{:>w$}", right, w = width)
+        let left = wrap(left, width, "", "  ");
+        format!(
+            "{left}\n{}{right}",
+            " ".repeat(width.saturating_sub(right.width()))
+        )
     } else {
         format!("{left}{}{right}", " ".repeat(width - used))
     }

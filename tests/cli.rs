@@ -1,0 +1,193 @@
+//! The command line end to end, on the shipped examples; figures computed by hand.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_incentives"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> Value {
+    let (code, out, err) = run(args);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("valid JSON")
+}
+
+fn line<'a>(v: &'a Value, rule: &str, project: Option<&str>, year: u64) -> &'a Value {
+    v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rule"] == rule && l["year"] == year && l["project"].as_str() == project)
+        .unwrap_or_else(|| panic!("no line {rule} {project:?} {year}"))
+}
+
+#[test]
+fn manufacturer_example_totals_and_lines() {
+    let v = json(&["calc", "examples/manufacturer.ron", "--json"]);
+    assert_eq!(v["schema"], "incentives.breakdown/1");
+    assert_eq!(v["options"]["currency_reading"], "A");
+    // P1 2024: 35,000,000 USD × 4% = 1,400,000 in both documents; 65号 wins the tie (newer),
+    // and the officer's offer of 1,500,000 lies between that minimum and the 10,000,000 cap.
+    let l65 = line(&v, "fdi_reward_65", Some("P1"), 2024);
+    assert_eq!(l65["status"], "granted");
+    assert_eq!(l65["amount"], "1500000.00");
+    assert_eq!(l65["ceiling"], "10000000.00");
+    assert_eq!(l65["policy"], "渝府办发〔2023〕65号");
+    let l107 = line(&v, "fdi_reward_107", Some("P1"), 2024);
+    assert_eq!(l107["status"], "superseded");
+    assert_eq!(l107["superseded_by"], "fdi_reward_65");
+    assert_eq!(l107["amount"], "1400000.00");
+    // P1 2025: 280,000,000 × 4% = 11,200,000, capped at 10,000,000.
+    assert_eq!(
+        line(&v, "fdi_reward_65", Some("P1"), 2025)["amount"],
+        "10000000.00"
+    );
+    // P2 2024: (15,000,000 − 3,000,000) × 2% = 240,000.
+    assert_eq!(
+        line(&v, "fdi_reward_65", Some("P2"), 2024)["amount"],
+        "240000.00"
+    );
+    // 2024: the R&D centre's fixed 2,000,000; 2025: listing, up to 8,000,000 only.
+    assert_eq!(
+        line(&v, "rd_centre_opening_107", None, 2024)["amount"],
+        "2000000.00"
+    );
+    let listing = line(&v, "listing_reward_65", None, 2025);
+    assert_eq!(listing["status"], "ceiling_only");
+    assert_eq!(listing["amount"], Value::Null);
+    assert_eq!(listing["ceiling"], "8000000.00");
+    // Smart and green retrofit in 2025 overlap with no governing clause: the green line is
+    // shown but left out of the conservative total.
+    assert_eq!(
+        line(&v, "green_retrofit_65", Some("P1"), 2025)["overlap_excluded"],
+        true
+    );
+    // Definite: 1,500,000 + 10,000,000 + 240,000 + 2,000,000 = 13,740,000.
+    assert_eq!(v["total"], "13740000.00");
+    // Ceilings: 20,000,000 (major project, 2023) + 10,000,000 × 3 (the paid foreign-capital
+    // lines) + 10,000,000 (smart retrofit) + 2,000,000 + 8,000,000 = 70,000,000.
+    assert_eq!(v["total_ceiling"], "70000000.00");
+}
+
+#[test]
+fn multi_year_schedule_is_assessed_year_by_year() {
+    let v = json(&["calc", "examples/multi-year.ron", "--json"]);
+    for year in [2023, 2024] {
+        assert_eq!(
+            line(&v, "fdi_reward_65", Some("SC-1"), year)["status"],
+            "ineligible"
+        );
+        assert_eq!(
+            line(&v, "fdi_reward_107", Some("SC-1"), year)["status"],
+            "ineligible"
+        );
+    }
+    assert_eq!(
+        line(&v, "fdi_reward_65", Some("SC-1"), 2025)["amount"],
+        "240000.00"
+    );
+    assert_eq!(
+        line(&v, "fdi_reward_65", Some("SC-1"), 2026)["amount"],
+        "900000.00"
+    );
+    assert_eq!(v["total"], "1140000.00");
+    let reason = line(&v, "fdi_reward_107", Some("SC-1"), 2023)["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        reason.contains("8,000,000") && reason.contains("10,000,000"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn reading_b_converts_at_the_given_rate() {
+    let v = json(&[
+        "calc",
+        "examples/multi-year.ron",
+        "--json",
+        "--fx-rate",
+        "7.1",
+    ]);
+    assert_eq!(v["options"]["currency_reading"], "B");
+    // 12,000,000 × 7.1 × 2% = 1,704,000; 45,000,000 × 7.1 × 2% = 6,390,000.
+    assert_eq!(
+        line(&v, "fdi_reward_65", Some("SC-1"), 2025)["amount"],
+        "1704000.00"
+    );
+    assert_eq!(
+        line(&v, "fdi_reward_65", Some("SC-1"), 2026)["amount"],
+        "6390000.00"
+    );
+}
+
+#[test]
+fn text_table_fits_and_explains() {
+    let (code, out, err) = run(&["calc", "examples/manufacturer.ron", "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("35,000,000 USD × 4% = 1,400,000.00 元"),
+        "{out}"
+    );
+    assert!(
+        flat.contains("superseded by the higher fdi_reward_65"),
+        "{out}"
+    );
+    assert!(flat.contains("Total: definite 13,740,000.00 元"), "{out}");
+    for l in out.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(l) <= 80,
+            "too wide: {l}"
+        );
+    }
+}
+
+#[test]
+fn unknown_reading_is_refused() {
+    let (code, _, err) = run(&[
+        "calc",
+        "examples/multi-year.ron",
+        "--reading",
+        "no_such_reading",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown reading `no_such_reading`"), "{err}");
+}
+
+#[test]
+fn check_and_rules_commands() {
+    let (code, out, err) = run(&["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("渝府办发〔2023〕65号"), "{out}");
+    assert!(out.contains(" 0 failed"), "{out}");
+    let (code, out, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("fdi_reward_107"), "{out}");
+    assert!(
+        out.contains("--reading fdi65_count_shareholder_loans"),
+        "{out}"
+    );
+}
+
+#[test]
+fn no_arguments_prints_usage() {
+    let (code, out, _) = run(&[]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("calc") && out.contains("check") && out.contains("rules"),
+        "{out}"
+    );
+}
