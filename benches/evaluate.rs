@@ -1,1 +1,55 @@
-fn main() {}
+//! One project-year against every embedded pack, with the full trace, and the pack load.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use incentives::breakdown::EvalOptions;
+use incentives::engine::evaluate;
+use incentives::load::load_embedded;
+use incentives::project::parse_project;
+
+const ONE_PROJECT_YEAR: &str = r#"
+Project(
+    subject: (name: "基准企业", years: {2024: {"foreign_rd_centre_recognised_this_year": true}}),
+    projects: [
+        (
+            id: "P1",
+            district: "liangjiang",
+            industry: "manufacturing",
+            kind: "capital_increase",
+            inputs: {"major_investment_project": true},
+            years: {
+                2024: {
+                    "fdi_arrived_usd": "35000000",
+                    "fdi_shareholder_loans_usd": "2000000",
+                    "smart_retrofit": true,
+                    "green_retrofit": true,
+                },
+            },
+        ),
+    ],
+)
+"#;
+
+fn bench(c: &mut Criterion) {
+    let base = load_embedded().expect("embedded packs load");
+    let project =
+        parse_project("bench.ron", ONE_PROJECT_YEAR, &base).expect("bench project parses");
+    let options = EvalOptions::default();
+    let rules = base.rules.len();
+    c.bench_function(
+        &format!("evaluate one project-year, {rules} rules, full trace"),
+        |b| {
+            b.iter(|| {
+                evaluate(black_box(&base), black_box(&project), black_box(&options))
+                    .expect("evaluates")
+            })
+        },
+    );
+    c.bench_function("load and check every embedded pack", |b| {
+        b.iter(|| load_embedded().expect("loads"))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

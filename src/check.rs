@@ -61,7 +61,8 @@ pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, Str
     let mut main = split(&ex.inputs)?;
     let mut subject_years = BTreeMap::new();
     let mut project_years = BTreeMap::new();
-    let mut years: Vec<(u16, BTreeMap<Scope, Vec<(usize, Value)>>)> = Vec::new();
+    type ByScope = BTreeMap<Scope, Vec<(usize, Value)>>;
+    let mut years: Vec<(u16, ByScope)> = Vec::new();
     for (y, map) in &ex.earlier {
         years.push((*y, split(map)?));
     }

@@ -369,8 +369,21 @@ impl<'r> Evaluator<'_, 'r, '_> {
 
     fn cond(&mut self, c: &'r Cond) -> bool {
         let (observed, passed) = match c {
-            Cond::All(v) => return v.iter().fold(true, |acc, x| self.cond(x) && acc),
-            Cond::Any(v) => return v.iter().fold(false, |acc, x| self.cond(x) || acc),
+            // Every child is evaluated (no short-circuit) so the trace shows each check.
+            Cond::All(v) => {
+                let mut all = true;
+                for x in v {
+                    all &= self.cond(x);
+                }
+                return all;
+            }
+            Cond::Any(v) => {
+                let mut any = false;
+                for x in v {
+                    any |= self.cond(x);
+                }
+                return any;
+            }
             Cond::Not(x) => {
                 // The inner checks are recorded as seen; the negation decides.
                 return !self.cond(x);
@@ -739,8 +752,8 @@ fn apply_shared_caps(lines: &mut [Line]) {
         .collect();
     order.sort_by_key(|&i| (lines[i].year, lines[i].project));
     // (rule, cap index, scope key) → (amount used, ceiling used)
-    let mut used: HashMap<(*const Rule, usize, Option<usize>, u16), (Decimal, Decimal)> =
-        HashMap::new();
+    type CapKey = (*const Rule, usize, Option<usize>, u16);
+    let mut used: HashMap<CapKey, (Decimal, Decimal)> = HashMap::new();
     for i in order {
         let l = &mut lines[i];
         let rule = l.rule;

@@ -131,7 +131,7 @@ pub fn typed_value(decl: &InputDecl, raw: &RawValue) -> Result<Value, String> {
             if *i < 0 {
                 Err(format!("amounts cannot be negative, found {i}"))
             } else {
-                Decimal::try_from(*i)
+                Decimal::try_from_i128_with_scale(*i, 0)
                     .map(Value::Num)
                     .map_err(|_| format!("the number {i} is too large for an exact decimal"))
             }

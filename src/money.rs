@@ -77,9 +77,11 @@ impl Visitor<'_> for DecVisitor {
     }
 
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Dec, E> {
-        Decimal::try_from(v)
+        i128::try_from(v)
+            .ok()
+            .and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok())
             .map(Dec)
-            .map_err(|_| E::custom(format!("the number {v} is too large for an exact decimal")))
+            .ok_or_else(|| E::custom(format!("the number {v} is too large for an exact decimal")))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
@@ -93,7 +95,7 @@ impl Visitor<'_> for DecVisitor {
         if v < 0 {
             return Err(E::custom(format!("amounts cannot be negative, found {v}")));
         }
-        Decimal::try_from(v)
+        Decimal::try_from_i128_with_scale(v, 0)
             .map(Dec)
             .map_err(|_| E::custom(format!("the number {v} is too large for an exact decimal")))
     }
