@@ -3,9 +3,11 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::breakdown::{totals_of, Breakdown, Line, Status, Totals};
+use crate::breakdown::{totals_of, Breakdown, Line, Observed, Status, Step, Totals};
 use crate::inputs::InputCatalog;
+use crate::inputs::Value;
 use crate::money::{wan_yuan, yuan};
+use crate::pack::Cond;
 use crate::pack::Lang;
 use crate::render::explain::{explain, reason, t};
 
@@ -190,6 +192,19 @@ fn totals_block(out: &mut String, label: &str, t_: &Totals, lang: Lang) {
     out.push('\n');
 }
 
+/// An ineligible line whose decisive check is a yes/no input left at "no" (the project does
+/// not claim what the rule rewards): listed only in verbose output, counted otherwise.
+fn not_claimed(l: &Line) -> bool {
+    matches!(
+        l.first_failure(),
+        Some(Step::Check {
+            cond: Cond::Flag(_),
+            observed: Observed::Value(Value::Flag(false)) | Observed::Missing,
+            ..
+        })
+    )
+}
+
 /// The breakdown as text.
 pub fn render(catalog: &InputCatalog, b: &Breakdown, lang: Lang, detail: Detail) -> String {
     let mut out = String::new();
@@ -233,13 +248,24 @@ pub fn render(catalog: &InputCatalog, b: &Breakdown, lang: Lang, detail: Detail)
         };
         let mut shown = 0;
         let mut hidden = 0;
+        let mut unclaimed = 0;
         for l in in_block() {
             if l.status == Status::NotInForce && detail != Detail::Verbose {
                 hidden += 1;
                 continue;
             }
+            if l.status == Status::Ineligible && detail != Detail::Verbose && not_claimed(l) {
+                unclaimed += 1;
+                continue;
+            }
             line_block(&mut out, catalog, l, lang, detail);
             shown += 1;
+        }
+        if unclaimed > 0 {
+            out.push_str(&match lang {
+                Lang::Zh => format!("（另有 {unclaimed} 条政策未申报相应事项，不适用；加 --verbose 查看）\n"),
+                Lang::En => format!("({unclaimed} more rules do not apply because the project does not claim what they reward; --verbose shows them)\n"),
+            });
         }
         if hidden > 0 {
             out.push_str(&match lang {
