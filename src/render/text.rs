@@ -261,21 +261,31 @@ pub fn render(catalog: &InputCatalog, b: &Breakdown, lang: Lang, detail: Detail)
             line_block(&mut out, catalog, l, lang, detail);
             shown += 1;
         }
-        if unclaimed > 0 {
-            out.push_str(&match lang {
-                Lang::Zh => format!("（另有 {unclaimed} 条政策未申报相应事项，不适用；加 --verbose 查看）\n"),
-                Lang::En => format!("({unclaimed} more rules do not apply because the project does not claim what they reward; --verbose shows them)\n"),
-            });
-        }
-        if hidden > 0 {
-            out.push_str(&match lang {
-                Lang::Zh => {
-                    format!("（另有 {hidden} 条政策本年度不在有效期内；加 --verbose 查看）\n")
-                }
-                Lang::En => format!(
-                    "({hidden} more rules are not in force this year; --verbose shows them)\n"
+        let notes = [
+            (
+                unclaimed,
+                t(
+                    lang,
+                    "条政策未申报相应事项，不适用",
+                    "more rules do not apply: the project claims nothing they reward",
                 ),
-            });
+            ),
+            (
+                hidden,
+                t(
+                    lang,
+                    "条政策本年度不在有效期内",
+                    "more rules are not in force this year",
+                ),
+            ),
+        ];
+        for (count, what) in notes.into_iter().filter(|(n, _)| *n > 0) {
+            let note = match lang {
+                Lang::Zh => format!("（另有 {count} {what}；加 --verbose 查看）"),
+                Lang::En => format!("({count} {what}; --verbose shows them)"),
+            };
+            out.push_str(&wrap(&note, WIDTH, "", " "));
+            out.push('\n');
         }
         if shown > 0 {
             totals_block(
