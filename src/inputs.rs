@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::money::parse_decimal;
-use crate::pack::{InputDecl, InputKind, RawValue, Scope};
+use crate::pack::{ChoiceOption, InputDecl, InputKind, RawValue, Scope};
 
 /// A typed input value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,16 +104,20 @@ impl InputCatalog {
                     format!(
                         "`{option}` is not an option of `{}`; expected one of: {}",
                         decl.id,
-                        options
-                            .iter()
-                            .map(|o| o.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        option_ids(options)
                     )
                 }),
             _ => Err(format!("input `{}` is not a choice", decl.id)),
         }
     }
+}
+
+fn option_ids(options: &[ChoiceOption]) -> String {
+    options
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn similar(a: &str, b: &str) -> bool {
@@ -148,11 +152,7 @@ pub fn typed_value(decl: &InputDecl, raw: &RawValue) -> Result<Value, String> {
                 format!(
                     "unknown {} `{t}`; expected one of: {}",
                     decl.id,
-                    options
-                        .iter()
-                        .map(|o| o.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    option_ids(options)
                 )
             }),
         (InputKind::Year, RawValue::Integer(y)) if (1949..=2100).contains(y) => {
