@@ -250,13 +250,12 @@ pub fn summarise(base: &RuleBase, outcomes: &[ExampleOutcome]) -> Vec<DocumentSu
             };
             for r in &d.rules {
                 s.rules += 1;
-                match (&r.amount, r.benefit) {
-                    (Amount::Unquantified, _) => s.unquantified += 1,
-                    (_, Benefit::TaxBenefit) => {
-                        s.tax += 1;
-                        s.quantified += 1
-                    }
+                match r.amount {
+                    Amount::Unquantified => s.unquantified += 1,
                     _ => s.quantified += 1,
+                }
+                if r.benefit == Benefit::TaxBenefit {
+                    s.tax += 1;
                 }
                 s.examples += r.examples.len();
                 if r.examples.is_empty() && !matches!(r.amount, Amount::Unquantified) {
