@@ -129,6 +129,8 @@ pub enum Step<'r> {
         before: Option<Decimal>,
         after: Option<Decimal>,
     },
+    /// A limit that could not be checked because its figure was not given.
+    CapNotChecked(&'r crate::pack::Expr),
     /// A cap shared with other lines (per firm, per project over years).
     SharedCap {
         cap: &'r Cap,

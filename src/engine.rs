@@ -222,7 +222,10 @@ fn evaluate_line<'r>(
             Cap::PerLine(l) => l.0,
             Cap::LimitedTo(e) => match eval.expr(e) {
                 Ok(l) => l,
-                Err(Missing) => continue,
+                Err(Missing) => {
+                    eval.trace.push(Step::CapNotChecked(e));
+                    continue;
+                }
             },
             _ => continue,
         };
@@ -317,6 +320,13 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 s
             }
             Expr::Times(a, k) => self.expr(a)? * k.0,
+            Expr::Product(v) => {
+                let mut p = Decimal::ONE;
+                for x in v {
+                    p *= self.expr(x)?;
+                }
+                p
+            }
             Expr::Min(v) | Expr::Max(v) => {
                 let mut acc: Option<Decimal> = None;
                 for x in v {
@@ -334,26 +344,28 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 default,
                 alternative,
             } => {
-                let alt = self.ctx.options.readings.iter().any(|r| r == id);
-                if let Some(decl) = self.reading_decl(id) {
-                    if !self
-                        .trace
-                        .iter()
-                        .any(|s| matches!(s, Step::Reading { reading, .. } if reading.id == *id))
-                    {
-                        self.trace.push(Step::Reading {
-                            reading: decl,
-                            alternative: alt,
-                        });
-                    }
-                }
+                let alt = self.use_alternative(id);
                 self.expr(if alt { alternative } else { default })?
             }
         })
     }
 
-    fn reading_decl(&self, id: &str) -> Option<&'r ReadingDecl> {
-        self.readings.iter().find(|r| r.id == id)
+    /// Whether the user selected reading `id`; records the reading in the trace once.
+    fn use_alternative(&mut self, id: &str) -> bool {
+        let alt = self.ctx.options.readings.iter().any(|r| r == id);
+        if let Some(decl) = self.readings.iter().find(|r| r.id == id) {
+            if !self
+                .trace
+                .iter()
+                .any(|s| matches!(s, Step::Reading { reading, .. } if reading.id == id))
+            {
+                self.trace.push(Step::Reading {
+                    reading: decl,
+                    alternative: alt,
+                });
+            }
+        }
+        alt
     }
 
     fn observe(&mut self, e: &'r Expr) -> (Observed, Option<Decimal>) {
@@ -405,6 +417,14 @@ impl<'r> Evaluator<'_, 'r, '_> {
             Cond::Is(r, o) => self.choice(r, |i| i == o.index),
             Cond::OneOf(r, os) => self.choice(r, |i| os.iter().any(|o| o.index == i)),
             Cond::NoneOf(r, os) => self.choice(r, |i| os.iter().all(|o| o.index != i)),
+            Cond::Reading {
+                id,
+                default,
+                alternative,
+            } => {
+                let alt = self.use_alternative(id);
+                return self.cond(if alt { alternative } else { default });
+            }
             Cond::YearFrom(y) => (Observed::Year(self.ctx.year), self.ctx.year >= *y),
             Cond::YearUntil(y) => (Observed::Year(self.ctx.year), self.ctx.year <= *y),
         };

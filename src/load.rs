@@ -514,6 +514,17 @@ impl Resolver<'_> {
         Ok(())
     }
 
+    fn reading(&self, id: &str) -> Result<(), ResolveError> {
+        if self.readings.iter().any(|r| r == id) {
+            Ok(())
+        } else {
+            Err((
+                format!("reading `{id}` is not declared in this document's `readings`"),
+                Some(id.to_owned()),
+            ))
+        }
+    }
+
     fn number_input(&self, r: &mut InputRef) -> Result<(), ResolveError> {
         self.input(r)?;
         match self.catalog.decls[r.slot].kind {
@@ -549,9 +560,9 @@ impl Resolver<'_> {
                 self.expr(b)
             }
             Expr::Times(a, _) => self.expr(a),
-            Expr::Plus(v) | Expr::Min(v) | Expr::Max(v) => {
+            Expr::Plus(v) | Expr::Product(v) | Expr::Min(v) | Expr::Max(v) => {
                 if v.is_empty() {
-                    return Err(("Plus/Min/Max need at least one term".into(), None));
+                    return Err(("Plus/Product/Min/Max need at least one term".into(), None));
                 }
                 v.iter_mut().try_for_each(|x| self.expr(x))
             }
@@ -560,12 +571,7 @@ impl Resolver<'_> {
                 default,
                 alternative,
             } => {
-                if !self.readings.contains(id) {
-                    return Err((
-                        format!("reading `{id}` is not declared in this document's `readings`"),
-                        Some(id.clone()),
-                    ));
-                }
+                self.reading(id)?;
                 self.expr(default)?;
                 self.expr(alternative)
             }
@@ -597,6 +603,15 @@ impl Resolver<'_> {
                 self.input(r)?;
                 let slot = r.slot;
                 os.iter_mut().try_for_each(|o| self.option(slot, o))
+            }
+            Cond::Reading {
+                id,
+                default,
+                alternative,
+            } => {
+                self.reading(id)?;
+                self.cond(default)?;
+                self.cond(alternative)
             }
             Cond::YearFrom(y) | Cond::YearUntil(y) => {
                 if (1949..=2100).contains(y) {

@@ -466,6 +466,8 @@ pub enum Expr {
     Minus(Box<Expr>, Box<Expr>),
     Plus(Vec<Expr>),
     Times(Box<Expr>, Dec),
+    /// The product of figures (a customs value × a duty rate).
+    Product(Vec<Expr>),
     Min(Vec<Expr>),
     Max(Vec<Expr>),
     /// The default reading's figure, or the alternative's when the user selects `id`.
@@ -499,6 +501,12 @@ pub enum Cond {
     YearFrom(u16),
     /// The evaluated year is this year or earlier.
     YearUntil(u16),
+    /// The default reading's condition, or the alternative's when the user selects `id`.
+    Reading {
+        id: String,
+        default: Box<Cond>,
+        alternative: Box<Cond>,
+    },
 }
 
 impl Cond {

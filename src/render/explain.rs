@@ -41,8 +41,8 @@ fn expr_unit(catalog: &InputCatalog, e: &Expr, rule: &Rule) -> Option<Unit> {
         },
         Expr::Base => rule.base.as_ref().and_then(|b| expr_unit(catalog, b, rule)),
         Expr::Minus(a, _) | Expr::Times(a, _) => expr_unit(catalog, a, rule),
-        Expr::Plus(v) | Expr::Min(v) | Expr::Max(v) => {
-            v.first().and_then(|x| expr_unit(catalog, x, rule))
+        Expr::Plus(v) | Expr::Product(v) | Expr::Min(v) | Expr::Max(v) => {
+            v.iter().find_map(|x| expr_unit(catalog, x, rule))
         }
         Expr::Reading { default, .. } => expr_unit(catalog, default, rule),
         Expr::Const(_) | Expr::Year => None,
@@ -73,6 +73,11 @@ pub fn describe_expr(catalog: &InputCatalog, e: &Expr, rule: &Rule, lang: Lang) 
             .collect::<Vec<_>>()
             .join(" + "),
         Expr::Times(a, k) => format!("{} × {}", describe_expr(catalog, a, rule, lang), plain(k.0)),
+        Expr::Product(v) => v
+            .iter()
+            .map(|x| describe_expr(catalog, x, rule, lang))
+            .collect::<Vec<_>>()
+            .join(" × "),
         Expr::Min(v) | Expr::Max(v) => format!(
             "{}({})",
             if matches!(e, Expr::Min(_)) {
@@ -229,7 +234,7 @@ pub fn describe_check(
                 observed_text(catalog, None, None, rule, observed, lang)
             ),
         },
-        Cond::All(_) | Cond::Any(_) | Cond::Not(_) => String::new(),
+        Cond::All(_) | Cond::Any(_) | Cond::Not(_) | Cond::Reading { .. } => String::new(),
     };
     format!("{body} {}", mark(passed, lang))
 }
@@ -389,13 +394,19 @@ pub fn describe_step(catalog: &InputCatalog, line: &Line, step: &Step, lang: Lan
             Lang::Zh => format!("{} 至 {}", yuan(*lo), yuan(*hi)),
             Lang::En => format!("{} to {}", yuan(*lo), yuan(*hi)),
         },
-        Step::Unquantified => match lang {
-            Lang::Zh => format!("符合条件；金额由{}一事一议确定", rule.lead.join("、")),
-            Lang::En => format!(
-                "Eligible; amount set case by case by {}",
-                rule.lead.join(", ")
-            ),
-        },
+        Step::Unquantified => {
+            let named = !rule.lead.iter().all(|l| l == "未载明");
+            match (rule.benefit, named, lang) {
+                (Benefit::Grant, true, Lang::Zh) => format!("符合条件；金额由{}个案确定（原文未给出金额）", rule.lead.join("、")),
+                (Benefit::Grant, true, Lang::En) => format!("Eligible; amount set case by case by {} (the text gives no figure)", rule.lead.join(", ")),
+                (Benefit::Grant, false, Lang::Zh) => "符合条件；金额由主管部门个案确定（原文未给出金额和牵头单位）".to_owned(),
+                (Benefit::Grant, false, Lang::En) => "Eligible; amount set case by case by the competent authority (the text gives no figure or lead agency)".to_owned(),
+                (Benefit::TaxBenefit, _, Lang::Zh) => "符合条件；税收优惠按国家税收规定计算（原文未给出比例或金额）".to_owned(),
+                (Benefit::TaxBenefit, _, Lang::En) => "Eligible; the tax benefit follows national tax rules (the text gives no rate or figure)".to_owned(),
+                (Benefit::FeeSaving, _, Lang::Zh) => "符合条件；减免幅度按有关规定确定（原文未给出幅度）".to_owned(),
+                (Benefit::FeeSaving, _, Lang::En) => "Eligible; the saving follows the applicable rules (the text gives no figure)".to_owned(),
+            }
+        }
         Step::Part {
             label,
             amount,
@@ -459,6 +470,16 @@ pub fn describe_step(catalog: &InputCatalog, line: &Line, step: &Step, lang: Lan
                 }
             }
         }
+        Step::CapNotChecked(e) => match lang {
+            Lang::Zh => format!(
+                "未填写“{}”：上限未核对，金额可能低于所示",
+                describe_expr(catalog, e, rule, lang)
+            ),
+            Lang::En => format!(
+                "{} not given: the limit is not checked, and the amount may be lower than shown",
+                describe_expr(catalog, e, rule, lang)
+            ),
+        },
         Step::SharedCap {
             cap,
             limit,

@@ -177,8 +177,16 @@ fn totals_block(out: &mut String, label: &str, t_: &Totals, lang: Lang) {
     }
     if !t_.fees.is_zero() || !t_.fees_ceiling.is_zero() {
         s.push_str(&match lang {
-            Lang::Zh => format!("；费用减免（另计）{}", yuan(t_.fees)),
-            Lang::En => format!("; fee savings (apart) {}", yuan(t_.fees)),
+            Lang::Zh => format!(
+                "；费用减免（另计）{}，上限 {}",
+                yuan(t_.fees),
+                yuan(t_.fees_ceiling)
+            ),
+            Lang::En => format!(
+                "; fee savings (apart) {}, up to {}",
+                yuan(t_.fees),
+                yuan(t_.fees_ceiling)
+            ),
         });
     }
     if t_.open_ceilings > 0 {
