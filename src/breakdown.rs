@@ -300,6 +300,7 @@ pub fn totals_of<'a, 'r: 'a>(lines: impl Iterator<Item = &'a Line<'r>>) -> Total
             Benefit::Grant => (&mut t.total, &mut t.total_ceiling),
             Benefit::TaxBenefit => (&mut t.tax, &mut t.tax_ceiling),
             Benefit::FeeSaving => (&mut t.fees, &mut t.fees_ceiling),
+            Benefit::InKind => continue,
         };
         *sum += amount;
         *sum_ceiling += ceiling;

@@ -421,12 +421,14 @@ pub struct Rule {
 }
 
 /// Kept apart in totals: grants are paid by government, tax benefits reduce tax, fee
-/// savings reduce a price someone else charges.
+/// savings reduce a price someone else charges, in-kind support (a deferral, a priority, a
+/// green channel) is no money at all and never enters a total.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 pub enum Benefit {
     Grant,
     TaxBenefit,
     FeeSaving,
+    InKind,
 }
 
 /// What one line of the breakdown is about.

@@ -403,6 +403,13 @@ pub fn describe_step(catalog: &InputCatalog, line: &Line, step: &Step, lang: Lan
                 (Benefit::Grant, false, Lang::En) => "Eligible; amount set case by case by the competent authority (the text gives no figure or lead agency)".to_owned(),
                 (Benefit::TaxBenefit, _, Lang::Zh) => "符合条件；税收优惠按国家税收规定计算（原文未给出比例或金额）".to_owned(),
                 (Benefit::TaxBenefit, _, Lang::En) => "Eligible; the tax benefit follows national tax rules (the text gives no rate or figure)".to_owned(),
+                (Benefit::InKind, _, Lang::Zh) => {
+                    "符合条件；属非资金支持（如延期、优先、绿色通道），不计入金额".to_owned()
+                }
+                (Benefit::InKind, _, Lang::En) => {
+                    "Eligible; in-kind support (a deferral, a priority, a green channel), no money"
+                        .to_owned()
+                }
                 (Benefit::FeeSaving, _, Lang::Zh) => "符合条件；减免幅度按有关规定确定（原文未给出幅度）".to_owned(),
                 (Benefit::FeeSaving, _, Lang::En) => "Eligible; the saving follows the applicable rules (the text gives no figure)".to_owned(),
             }

@@ -28,6 +28,7 @@ fn line_json(catalog: &InputCatalog, b: &Breakdown, l: &Line, lang: Lang) -> Jso
             Benefit::Grant => "grant",
             Benefit::TaxBenefit => "tax_benefit",
             Benefit::FeeSaving => "fee_saving",
+            Benefit::InKind => "in_kind",
         },
         "amount": money(l.amount),
         "ceiling": money(l.ceiling),
