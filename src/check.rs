@@ -173,12 +173,13 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
     let mut failures = Vec::new();
     for e in &ex.expect {
         let id = e.rule.as_deref().unwrap_or(&rule.id);
-        let Some(line) = b
-            .lines
-            .iter()
-            .find(|l| l.rule.id == id && l.year == ex.year)
-        else {
-            failures.push(format!("no line for `{id}` in {}", ex.year));
+        let Some(line) = b.lines.iter().find(|l| {
+            l.rule.id == id && l.year == ex.year && l.project.is_none_or(|p| p == e.project)
+        }) else {
+            failures.push(format!(
+                "no line for `{id}` (project {}) in {}",
+                e.project, ex.year
+            ));
             continue;
         };
         let want = status_of(e.status);

@@ -1,5 +1,7 @@
 //! The `incentives` binary: a thin shell over the library.
 
+use std::io::Write;
+
 use clap::{CommandFactory, Parser};
 use incentives::cli::{run, Cli};
 
@@ -12,7 +14,10 @@ fn main() {
         return;
     };
     match run(command) {
-        Ok(out) => print!("{out}"),
+        // A closed pipe (`| head`) is not an error worth a panic.
+        Ok(out) => {
+            let _ = std::io::stdout().write_all(out.as_bytes());
+        }
         Err(f) => {
             eprintln!("{}", f.message.trim_end());
             std::process::exit(f.code);
