@@ -212,6 +212,14 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
                 e.superseded_by, found_by
             ));
         }
+        if let Some(counted) = e.counted {
+            if counted == line.overlap_excluded {
+                failures.push(format!(
+                    "`{id}`: counted in totals {counted} expected, found {}",
+                    !counted
+                ));
+            }
+        }
         if let Some(p) = &e.payer {
             let found = line.payer.map(|x| x.zh.as_str());
             if found != Some(p.as_str()) {

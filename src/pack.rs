@@ -649,6 +649,9 @@ pub struct Expect {
     pub superseded_by: Option<String>,
     #[serde(default)]
     pub payer: Option<String>,
+    /// Whether the line counts in the totals (false: left out as an ungoverned overlap).
+    #[serde(default)]
+    pub counted: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
