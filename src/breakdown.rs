@@ -103,6 +103,8 @@ pub enum Step<'r> {
     Missing(&'r crate::pack::Expr),
     /// rate × base; `fx` is the rate used under the alternative currency reading.
     Rate {
+        /// What the base is (shown when it is more than one input).
+        of: &'r crate::pack::Expr,
         base: Decimal,
         rate: Decimal,
         kind: RateKind,

@@ -469,6 +469,7 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 }
                 let result = b * rate.0;
                 self.trace.push(Step::Rate {
+                    of: base,
                     base: value.unwrap_or(b),
                     rate: rate.0,
                     kind: *kind,

@@ -338,6 +338,7 @@ pub fn describe_step(catalog: &InputCatalog, line: &Line, step: &Step, lang: Lan
             ),
         },
         Step::Rate {
+            of,
             base,
             rate,
             kind,
@@ -369,8 +370,13 @@ pub fn describe_step(catalog: &InputCatalog, line: &Line, step: &Step, lang: Lan
                 (true, Some(_), Lang::En) => "; reading B (alternative): converted to RMB at the rate the user gave",
                 _ => "",
             };
+            let what = match of {
+                Expr::Input(_) => String::new(),
+                Expr::Base if matches!(rule.base, Some(Expr::Input(_)) | None) => String::new(),
+                _ => format!("{} = ", describe_expr(catalog, of, rule, lang)),
+            };
             format!(
-                "{base_text}{conv} × {} = {}，{kind_text}{reading}",
+                "{what}{base_text}{conv} × {} = {}，{kind_text}{reading}",
                 percent(*rate),
                 yuan(*result)
             )
