@@ -204,7 +204,7 @@ fn evaluate_line<'r>(
 
     let mut eval = Evaluator {
         ctx,
-        readings: &document.readings,
+        documents: &base.documents,
         base: None,
         trace: &mut line.trace,
     };
@@ -242,7 +242,7 @@ fn evaluate_line<'r>(
         let mut scratch = Vec::new();
         let mut probe = Evaluator {
             ctx,
-            readings: &document.readings,
+            documents: &base.documents,
             base: None,
             trace: &mut scratch,
         };
@@ -295,7 +295,8 @@ impl Quantity {
 
 struct Evaluator<'a, 'r, 't> {
     ctx: &'a Ctx<'a>,
-    readings: &'r [ReadingDecl],
+    /// Every document, for the readings a rule may select.
+    documents: &'r [Document],
     base: Option<Decimal>,
     trace: &'t mut Vec<Step<'r>>,
 }
@@ -353,7 +354,11 @@ impl<'r> Evaluator<'_, 'r, '_> {
     /// Whether the user selected reading `id`; records the reading in the trace once.
     fn use_alternative(&mut self, id: &str) -> bool {
         let alt = self.ctx.options.readings.iter().any(|r| r == id);
-        if let Some(decl) = self.readings.iter().find(|r| r.id == id) {
+        if let Some(decl) = self
+            .documents
+            .iter()
+            .find_map(|d| d.readings.iter().find(|r| r.id == id))
+        {
             if !self
                 .trace
                 .iter()

@@ -331,6 +331,12 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         .iter()
         .flat_map(|(_, _, d)| d.rules.iter().map(|r| r.id.clone()))
         .collect();
+    // A reading is declared once, in one document, and any rule may use it: one question
+    // of interpretation is one switch, even where several documents share the wording.
+    let reading_ids: Vec<String> = documents
+        .iter()
+        .flat_map(|(_, _, d)| d.readings.iter().map(|r| r.id.clone()))
+        .collect();
     for (doc_index, (file, text, mut doc)) in documents.into_iter().enumerate() {
         let doc_err = |message: String| {
             let (line, col) = line_col(&text, text.find("number").unwrap_or(0));
@@ -348,7 +354,6 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 return Err(doc_err(format!("reading `{}` is declared twice", r.id)));
             }
         }
-        let reading_ids: Vec<String> = doc.readings.iter().map(|r| r.id.clone()).collect();
         for (rule_index, rule) in doc.rules.iter_mut().enumerate() {
             let at = locate_id(&text, &rule.id);
             let rule_id = rule.id.clone();
@@ -519,7 +524,7 @@ impl Resolver<'_> {
             Ok(())
         } else {
             Err((
-                format!("reading `{id}` is not declared in this document's `readings`"),
+                format!("reading `{id}` is not declared in any document's `readings`"),
                 Some(id.to_owned()),
             ))
         }
