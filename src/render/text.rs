@@ -200,17 +200,42 @@ fn totals_block(out: &mut String, label: &str, t_: &Totals, lang: Lang) {
     out.push('\n');
 }
 
-/// An ineligible line whose decisive check is a yes/no input left at "no" (the project does
-/// not claim what the rule rewards): listed only in verbose output, counted otherwise.
-fn not_claimed(l: &Line) -> bool {
-    matches!(
-        l.first_failure(),
-        Some(Step::Check {
-            cond: Cond::Flag(_),
-            observed: Observed::Value(Value::Flag(false)) | Observed::Missing,
-            ..
-        })
-    )
+/// An ineligible line whose decisive check is a yes/no or choice input left at its default
+/// ("no", "none"), or a figure not given or zero: the project does not claim what the rule
+/// rewards. Such lines are counted, and listed only in verbose output.
+fn not_claimed(catalog: &InputCatalog, l: &Line) -> bool {
+    let (cond, observed) = match l.first_failure() {
+        Some(Step::Check { cond, observed, .. }) => (cond, observed),
+        // No figure for what the rule rewards, or a figure of zero.
+        Some(Step::Missing(_) | Step::ZeroAmount) => return true,
+        _ => return false,
+    };
+    if *observed == Observed::Missing {
+        return true;
+    }
+    let input = match cond {
+        Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _) => r,
+        _ => return false,
+    };
+    match observed {
+        Observed::Value(v @ (Value::Flag(_) | Value::Choice(_))) => {
+            catalog.defaults.get(input.slot).copied().flatten() == Some(*v)
+        }
+        _ => false,
+    }
+}
+
+/// An ineligible line of a district document that fails on a choice (the district): the
+/// project is elsewhere, so the district's policy is counted, not listed.
+fn other_district(l: &Line) -> bool {
+    matches!(l.document.level, crate::pack::Level::District(_))
+        && matches!(
+            l.first_failure(),
+            Some(Step::Check {
+                cond: Cond::Is(..) | Cond::OneOf(..),
+                ..
+            })
+        )
 }
 
 /// The breakdown as text.
@@ -257,19 +282,37 @@ pub fn render(catalog: &InputCatalog, b: &Breakdown, lang: Lang, detail: Detail)
         let mut shown = 0;
         let mut hidden = 0;
         let mut unclaimed = 0;
-        for l in in_block() {
+        let mut elsewhere = 0;
+        // What pays first, then what is superseded, then what does not apply.
+        let mut ordered: Vec<&Line> = in_block().collect();
+        ordered.sort_by_key(|l| l.status);
+        for l in ordered {
             if l.status == Status::NotInForce && detail != Detail::Verbose {
                 hidden += 1;
                 continue;
             }
-            if l.status == Status::Ineligible && detail != Detail::Verbose && not_claimed(l) {
-                unclaimed += 1;
-                continue;
+            if l.status == Status::Ineligible && detail != Detail::Verbose {
+                if other_district(l) {
+                    elsewhere += 1;
+                    continue;
+                }
+                if not_claimed(catalog, l) {
+                    unclaimed += 1;
+                    continue;
+                }
             }
             line_block(&mut out, catalog, l, lang, detail);
             shown += 1;
         }
         let notes = [
+            (
+                elsewhere,
+                t(
+                    lang,
+                    "条区县政策适用于其他区县，不适用于本项目",
+                    "more district rules apply to other districts, not this project's",
+                ),
+            ),
             (
                 unclaimed,
                 t(
