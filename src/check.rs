@@ -173,19 +173,20 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
     let mut failures = Vec::new();
     for e in &ex.expect {
         let id = e.rule.as_deref().unwrap_or(&rule.id);
+        let year = e.year.unwrap_or(ex.year);
         let Some(line) = b.lines.iter().find(|l| {
-            l.rule.id == id && l.year == ex.year && l.project.is_none_or(|p| p == e.project)
+            l.rule.id == id && l.year == year && l.project.is_none_or(|p| p == e.project)
         }) else {
             failures.push(format!(
-                "no line for `{id}` (project {}) in {}",
-                e.project, ex.year
+                "no line for `{id}` (project {}) in {year}",
+                e.project
             ));
             continue;
         };
         let want = status_of(e.status);
         if line.status != want {
             failures.push(format!(
-                "`{id}`: status {} expected, found {}",
+                "`{id}` {year}: status {} expected, found {}",
                 want.key(),
                 line.status.key()
             ));

@@ -446,6 +446,20 @@ fn check_example(
         }
     }
     for e in &ex.expect {
+        if let Some(y) = e.year {
+            if y != ex.year && !ex.earlier.contains_key(&y) {
+                return Err(format!(
+                    "expects a line in {y}, which is neither `year` nor an `earlier` year"
+                ));
+            }
+        }
+        if e.project > ex.other_projects.len() {
+            return Err(format!(
+                "expects project {}, but only {} other projects are given",
+                e.project,
+                ex.other_projects.len()
+            ));
+        }
         for id in e.rule.iter().chain(e.superseded_by.iter()) {
             if !rule_ids.contains(id) {
                 return Err(format!("expects a line of unknown rule `{id}`"));

@@ -636,6 +636,9 @@ pub struct Expect {
     /// The rule whose line is checked; the enclosing rule when absent.
     #[serde(default)]
     pub rule: Option<String>,
+    /// Which year's line: the example's `year` when absent, or one of its `earlier` years.
+    #[serde(default)]
+    pub year: Option<u16>,
     /// Which project's line: 0 (the default) is the example's own project, 1… the
     /// `other_projects` in order. Ignored for per-firm rules.
     #[serde(default)]
