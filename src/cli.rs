@@ -60,6 +60,13 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
+    /// List every input a project file can give: id, where it goes, unit, default, label, help.
+    Inputs {
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -210,6 +217,10 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 })
             }
         }
+        Command::Inputs { rules, lang } => {
+            let base = rule_base(rules.as_deref())?;
+            Ok(list_inputs(&base, Lang::from(lang)))
+        }
         Command::Rules { rules } => {
             let base = rule_base(rules.as_deref())?;
             let mut out = String::new();
@@ -248,4 +259,54 @@ pub fn run(command: Command) -> Result<String, Failure> {
             Ok(out)
         }
     }
+}
+
+/// The input catalogue as text, grouped by where each input is written in a project file.
+fn list_inputs(base: &RuleBase, lang: Lang) -> String {
+    use crate::inputs::scope_place;
+    use crate::pack::{InputKind, RawValue, Scope};
+    let mut out = String::new();
+    for scope in [
+        Scope::Subject,
+        Scope::SubjectYear,
+        Scope::Project,
+        Scope::ProjectYear,
+    ] {
+        out.push_str(&format!("== {}\n", scope_place(scope)));
+        for d in base.catalog.decls.iter().filter(|d| d.scope == scope) {
+            let kind = match &d.kind {
+                InputKind::Number(u) => {
+                    let unit = u.label(lang);
+                    if unit.is_empty() {
+                        "number".to_owned()
+                    } else {
+                        format!("number, {unit}")
+                    }
+                }
+                InputKind::Flag => "true/false".to_owned(),
+                InputKind::Year => "year".to_owned(),
+                InputKind::Choice(options) => format!(
+                    "one of: {}",
+                    options
+                        .iter()
+                        .map(|o| o.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let default = match &d.default {
+                Some(RawValue::Text(t)) => format!("; default \"{t}\""),
+                Some(RawValue::Bool(b)) => format!("; default {b}"),
+                Some(RawValue::Integer(i)) => format!("; default {i}"),
+                Some(RawValue::Float(f)) => format!("; default {f}"),
+                None => String::new(),
+            };
+            out.push_str(&format!("{}  ({kind}{default})\n", d.id));
+            let text = format!("{}: {}", d.label.get(lang), d.help.get(lang));
+            out.push_str(&text::wrap(&text, text::WIDTH, "    ", "    "));
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -183,6 +183,16 @@ fn check_and_rules_commands() {
 }
 
 #[test]
+fn inputs_lists_every_declared_input_with_its_place() {
+    let (code, out, _) = run(&["inputs", "--lang", "en"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("== a project's `years`"), "{out}");
+    assert!(out.contains("fdi_arrived_usd  (number, USD)"), "{out}");
+    assert!(out.contains("fdi_shareholder_loans_usd  (number, USD; default \"0\")"), "{out}");
+    assert!(out.contains("industry  (one of: manufacturing, services"), "{out}");
+}
+
+#[test]
 fn no_arguments_prints_usage() {
     let (code, out, _) = run(&[]);
     assert_eq!(code, 0);
