@@ -200,29 +200,40 @@ fn totals_block(out: &mut String, label: &str, t_: &Totals, lang: Lang) {
     out.push('\n');
 }
 
-/// An ineligible line whose decisive check is a yes/no or choice input left at its default
-/// ("no", "none"), or a figure not given or zero: the project does not claim what the rule
-/// rewards. Such lines are counted, and listed only in verbose output.
+/// An ineligible line where the project does not claim what the rule rewards: a failed
+/// yes/no or choice input left at its default ("no", "none"), or a figure not given or zero.
+/// Such lines are counted, and listed only in verbose output; a line that fails only on a
+/// figure the project did give (9,800,000 USD against 10,000,000) stays listed.
 fn not_claimed(catalog: &InputCatalog, l: &Line) -> bool {
-    let (cond, observed) = match l.first_failure() {
-        Some(Step::Check { cond, observed, .. }) => (cond, observed),
-        // No figure for what the rule rewards, or a figure of zero.
-        Some(Step::Missing(_) | Step::ZeroAmount) => return true,
-        _ => return false,
-    };
-    if *observed == Observed::Missing {
+    if matches!(
+        l.first_failure(),
+        Some(Step::Missing(_) | Step::ZeroAmount | Step::OneTimeAlreadyCounted { .. })
+    ) {
         return true;
     }
-    let input = match cond {
-        Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _) => r,
-        _ => return false,
-    };
-    match observed {
-        Observed::Value(v @ (Value::Flag(_) | Value::Choice(_))) => {
-            catalog.defaults.get(input.slot).copied().flatten() == Some(*v)
+    l.trace.iter().any(|step| {
+        let Step::Check {
+            cond,
+            observed,
+            passed: false,
+        } = step
+        else {
+            return false;
+        };
+        if *observed == Observed::Missing {
+            return true;
         }
-        _ => false,
-    }
+        let input = match cond {
+            Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _) => r,
+            _ => return false,
+        };
+        match observed {
+            Observed::Value(v @ (Value::Flag(_) | Value::Choice(_))) => {
+                catalog.defaults.get(input.slot).copied().flatten() == Some(*v)
+            }
+            _ => false,
+        }
+    })
 }
 
 /// An ineligible line of a district document that fails on a choice (the district): the
