@@ -212,11 +212,25 @@ fn no_arguments_prints_usage() {
 fn wulong_example_fee_saving_and_tax_credit_counted_once() {
     let v = json(&["calc", "examples/wulong-charging.ron", "--json"]);
     // 20号: the 36,000 basic electricity charge is waived (a fee saving, kept apart).
-    assert_eq!(line(&v, "nev_basic_electricity_charge_waiver_20", Some("CS-1"), 2025)["amount"], "36000.00");
+    assert_eq!(
+        line(
+            &v,
+            "nev_basic_electricity_charge_waiver_20",
+            Some("CS-1"),
+            2025
+        )["amount"],
+        "36000.00"
+    );
     assert_eq!(v["fee_total"], "36000.00");
     // 10% × 800,000 = 80,000 ≤ 150,000 payable: shown in 105号 and in 32号, counted once.
-    assert_eq!(line(&v, "safety_equipment_tax_credit_105", None, 2025)["amount"], "80000.00");
-    assert_eq!(line(&v, "mine_safety_equip_eit_credit_32", None, 2025)["amount"], "80000.00");
+    assert_eq!(
+        line(&v, "safety_equipment_tax_credit_105", None, 2025)["amount"],
+        "80000.00"
+    );
+    assert_eq!(
+        line(&v, "mine_safety_equip_eit_credit_32", None, 2025)["amount"],
+        "80000.00"
+    );
     assert_eq!(v["tax_total"], "80000.00");
     assert_eq!(v["total"], "0.00");
 }

@@ -205,10 +205,7 @@ fn totals_block(out: &mut String, label: &str, t_: &Totals, lang: Lang) {
 /// Such lines are counted, and listed only in verbose output; a line that fails only on a
 /// figure the project did give (9,800,000 USD against 10,000,000) stays listed.
 fn not_claimed(catalog: &InputCatalog, l: &Line) -> bool {
-    if matches!(
-        l.first_failure(),
-        Some(Step::Missing(_) | Step::ZeroAmount | Step::OneTimeAlreadyCounted { .. })
-    ) {
+    if matches!(l.first_failure(), Some(Step::Missing(_) | Step::ZeroAmount)) {
         return true;
     }
     l.trace.iter().any(|step| {
