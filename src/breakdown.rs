@@ -304,8 +304,9 @@ pub fn totals_of<'a, 'r: 'a>(lines: impl Iterator<Item = &'a Line<'r>>) -> Total
             Benefit::FeeSaving => (&mut t.fees, &mut t.fees_ceiling),
             Benefit::InKind => continue,
         };
-        *sum += amount;
-        *sum_ceiling += ceiling;
+        // Saturating: a total past 28 digits is beyond any real budget, never a panic.
+        *sum = sum.saturating_add(amount);
+        *sum_ceiling = sum_ceiling.saturating_add(ceiling);
     }
     t
 }

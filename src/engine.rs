@@ -22,6 +22,10 @@ pub enum EvalError {
     UnknownReading(String),
     #[error("the exchange rate must be above zero")]
     BadFxRate,
+    #[error(
+        "rule `{rule}` in {year}: the figures are too large to compute exactly (beyond 28 digits)"
+    )]
+    TooLarge { rule: String, year: u16 },
 }
 
 /// A figure could not be computed because this input was not given.
@@ -115,7 +119,7 @@ pub fn evaluate<'r>(
                 .iter()
                 .filter(|s| base.rule(**s).per == Per::ProjectYear)
             {
-                lines.push(evaluate_line(base, *slot, &ctx, Some(pi)));
+                lines.push(evaluate_line(base, *slot, &ctx, Some(pi))?);
             }
         }
     }
@@ -131,7 +135,7 @@ pub fn evaluate<'r>(
             .iter()
             .filter(|s| base.rule(**s).per == Per::SubjectYear)
         {
-            lines.push(evaluate_line(base, *slot, &ctx, None));
+            lines.push(evaluate_line(base, *slot, &ctx, None)?);
         }
     }
 
@@ -155,7 +159,7 @@ fn evaluate_line<'r>(
     slot: RuleSlot,
     ctx: &Ctx,
     project: Option<usize>,
-) -> Line<'r> {
+) -> Result<Line<'r>, EvalError> {
     let document = &base.documents[slot.document];
     let rule = &document.rules[slot.rule];
     let mut line = Line {
@@ -179,7 +183,7 @@ fn evaluate_line<'r>(
     if y < period.from.year || period.until.is_some_and(|u| y > u.year) {
         line.trace.push(Step::NotInForce { period });
         line.status = Status::NotInForce;
-        return line;
+        return Ok(line);
     }
     if let Some(r) = repealed_before {
         line.trace.push(Step::Repealed {
@@ -187,7 +191,7 @@ fn evaluate_line<'r>(
             on: r.on,
         });
         line.status = Status::NotInForce;
-        return line;
+        return Ok(line);
     }
     let partial = (y == period.from.year && !period.from.is_first_of_year())
         || period
@@ -207,15 +211,25 @@ fn evaluate_line<'r>(
         documents: &base.documents,
         base: None,
         trace: &mut line.trace,
+        overflow: false,
+    };
+    let too_large = || EvalError::TooLarge {
+        rule: rule.id.clone(),
+        year: y,
     };
     if let Some(b) = &rule.base {
         eval.base = eval.expr(b).ok();
     }
-    if !eval.cond(&rule.eligible) {
-        return line;
+    let quantity = if eval.cond(&rule.eligible) {
+        eval.amount(&rule.amount)
+    } else {
+        None
+    };
+    if eval.overflow {
+        return Err(too_large());
     }
-    let Some(mut q) = eval.amount(&rule.amount) else {
-        return line;
+    let Some(mut q) = quantity else {
+        return Ok(line);
     };
     for cap in &rule.caps {
         let limit = match cap {
@@ -238,6 +252,9 @@ fn evaluate_line<'r>(
             after: q.amount,
         });
     }
+    if eval.overflow {
+        return Err(too_large());
+    }
     line.payer = rule.payer.iter().find_map(|p| {
         let mut scratch = Vec::new();
         let mut probe = Evaluator {
@@ -245,6 +262,7 @@ fn evaluate_line<'r>(
             documents: &base.documents,
             base: None,
             trace: &mut scratch,
+            overflow: false,
         };
         probe.base = rule.base.as_ref().and_then(|b| probe.expr(b).ok());
         probe.cond(&p.when).then_some(&p.payer)
@@ -267,7 +285,7 @@ fn evaluate_line<'r>(
         line.ceiling = None;
         Status::Ineligible
     };
-    line
+    Ok(line)
 }
 
 /// An amount as the text states it: a definite minimum and a ceiling, either possibly absent.
@@ -284,12 +302,17 @@ impl Quantity {
         self.ceiling = Some(self.ceiling.map_or(limit, |c| c.min(limit)));
     }
 
-    fn scale(self, by: Decimal) -> Quantity {
-        Quantity {
-            amount: self.amount.map(|a| a * by),
-            ceiling: self.ceiling.map(|c| c * by),
+    /// `None` when a figure overflows.
+    fn scale(self, by: Decimal) -> Option<Quantity> {
+        let times = |v: Option<Decimal>| match v {
+            Some(x) => x.checked_mul(by).map(Some),
+            None => Some(None),
+        };
+        Some(Quantity {
+            amount: times(self.amount)?,
+            ceiling: times(self.ceiling)?,
             unquantified: self.unquantified,
-        }
+        })
     }
 }
 
@@ -299,9 +322,19 @@ struct Evaluator<'a, 'r, 't> {
     documents: &'r [Document],
     base: Option<Decimal>,
     trace: &'t mut Vec<Step<'r>>,
+    /// Set when a figure overflowed; the line is then refused as a whole.
+    overflow: bool,
 }
 
 impl<'r> Evaluator<'_, 'r, '_> {
+    /// Unwraps a checked operation, recording an overflow.
+    fn checked(&mut self, v: Option<Decimal>) -> Result<Decimal, Missing> {
+        v.ok_or_else(|| {
+            self.overflow = true;
+            Missing
+        })
+    }
+
     fn expr(&mut self, e: &'r Expr) -> Result<Decimal, Missing> {
         Ok(match e {
             Expr::Input(r) => match self.ctx.values[r.slot] {
@@ -312,19 +345,27 @@ impl<'r> Evaluator<'_, 'r, '_> {
             Expr::Base => self.base.ok_or(Missing)?,
             Expr::Year => Decimal::from(self.ctx.year),
             Expr::Const(d) => d.0,
-            Expr::Minus(a, b) => (self.expr(a)? - self.expr(b)?).max(Decimal::ZERO),
+            Expr::Minus(a, b) => {
+                let (a, b) = (self.expr(a)?, self.expr(b)?);
+                self.checked(a.checked_sub(b))?.max(Decimal::ZERO)
+            }
             Expr::Plus(v) => {
                 let mut s = Decimal::ZERO;
                 for x in v {
-                    s += self.expr(x)?;
+                    let d = self.expr(x)?;
+                    s = self.checked(s.checked_add(d))?;
                 }
                 s
             }
-            Expr::Times(a, k) => self.expr(a)? * k.0,
+            Expr::Times(a, k) => {
+                let a = self.expr(a)?;
+                self.checked(a.checked_mul(k.0))?
+            }
             Expr::Product(v) => {
                 let mut p = Decimal::ONE;
                 for x in v {
-                    p *= self.expr(x)?;
+                    let d = self.expr(x)?;
+                    p = self.checked(p.checked_mul(d))?;
                 }
                 p
             }
@@ -470,9 +511,9 @@ impl<'r> Evaluator<'_, 'r, '_> {
                     None
                 };
                 if let Some(r) = fx {
-                    b *= r;
+                    b = self.checked(b.checked_mul(r)).ok()?;
                 }
-                let result = b * rate.0;
+                let result = self.checked(b.checked_mul(rate.0)).ok()?;
                 self.trace.push(Step::Rate {
                     of: base,
                     base: value.unwrap_or(b),
@@ -567,11 +608,11 @@ impl<'r> Evaluator<'_, 'r, '_> {
                         ceiling: q.ceiling,
                     });
                     total.amount = match (total.amount, q.amount) {
-                        (Some(a), Some(b)) => Some(a + b),
+                        (Some(a), Some(b)) => Some(self.checked(a.checked_add(b)).ok()?),
                         (a, b) => a.or(b),
                     };
                     total.ceiling = match (total.ceiling, q.ceiling) {
-                        (Some(a), Some(b)) => Some(a + b),
+                        (Some(a), Some(b)) => Some(self.checked(a.checked_add(b)).ok()?),
                         _ => None,
                     };
                     total.unquantified |= q.unquantified;
@@ -591,7 +632,11 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 };
                 let counted = max_count.map_or(n, |m| n.min(m.0));
                 self.trace.push(Step::Each { count: n, counted });
-                self.amount(each)?.scale(counted)
+                let q = self.amount(each)?.scale(counted);
+                if q.is_none() {
+                    self.overflow = true;
+                }
+                q?
             }
         })
     }

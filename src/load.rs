@@ -16,14 +16,26 @@ use crate::pack::*;
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// A rule-pack error with its place.
+/// Displays on one line: control characters from the file are shown escaped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{col}: {}{message}", rule.as_ref().map(|r| format!("rule `{r}`: ")).unwrap_or_default())]
+#[error("{file}:{line}:{col}: {}{}", rule.as_ref().map(|r| format!("rule `{}`: ", one_line(r))).unwrap_or_default(), one_line(message))]
 pub struct LoadError {
     pub file: String,
     pub line: usize,
     pub col: usize,
     pub rule: Option<String>,
     pub message: String,
+}
+
+fn one_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '\n' => vec!['\\', 'n'],
+            '\r' => vec!['\\', 'r'],
+            '\t' => vec!['\\', 't'],
+            c => vec![c],
+        })
+        .collect()
 }
 
 /// Every loaded document, input and stacking group, cross-checked.
