@@ -184,8 +184,24 @@ fn every_line_and_both_totals() {
             Some("rd_super_deduction_47"),
         ),
         // 11号 十六: a manufacturer may join market-based electricity trading (in kind, no money).
-        ("energy_cost_market_trading_11", None, 2024, Unquantified, None, None, None),
-        ("energy_cost_market_trading_11", None, 2025, Unquantified, None, None, None),
+        (
+            "energy_cost_market_trading_11",
+            None,
+            2024,
+            Unquantified,
+            None,
+            None,
+            None,
+        ),
+        (
+            "energy_cost_market_trading_11",
+            None,
+            2025,
+            Unquantified,
+            None,
+            None,
+            None,
+        ),
         // Listing on the STAR Market in 2025: 65号 and 47号 both up to 8,000,000; one is paid.
         (
             "listing_reward_65",
