@@ -8,8 +8,8 @@ use crate::pack::{
     Benefit, Cap, Cond, Document, Period, RateKind, ReadingDecl, Rule, StackingGroup, Text,
 };
 
-/// The status of one line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// The status of one line (also what a golden example expects, so it deserializes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
 pub enum Status {
     /// A definite amount (a minimum, a fixed sum or an accepted offer) is due.
     Granted,

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::breakdown::{EvalOptions, Status};
+use crate::breakdown::EvalOptions;
 use crate::engine::evaluate;
 use crate::inputs::Value;
 use crate::load::{typed_inputs, RuleBase};
 use crate::money::fen_string;
-use crate::pack::{Amount, Benefit, Example, ExpectStatus, RawValue, Rule, Scope};
+use crate::pack::{Amount, Benefit, Example, RawValue, Rule, Scope};
 use crate::project::{InputValues, Project, ProjectFile, Subject, Year};
 
 /// The outcome of one golden example.
@@ -32,17 +32,6 @@ pub struct DocumentSummary {
     pub examples: usize,
     pub failed: usize,
     pub warnings: Vec<String>,
-}
-
-fn status_of(s: ExpectStatus) -> Status {
-    match s {
-        ExpectStatus::Granted => Status::Granted,
-        ExpectStatus::CeilingOnly => Status::CeilingOnly,
-        ExpectStatus::Unquantified => Status::Unquantified,
-        ExpectStatus::Superseded => Status::Superseded,
-        ExpectStatus::Ineligible => Status::Ineligible,
-        ExpectStatus::NotInForce => Status::NotInForce,
-    }
 }
 
 /// Builds the one-firm, one-project file an example describes.
@@ -183,7 +172,7 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
             ));
             continue;
         };
-        let want = status_of(e.status);
+        let want = e.status;
         if line.status != want {
             failures.push(format!(
                 "`{id}` {year}: status {} expected, found {}",

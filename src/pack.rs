@@ -643,7 +643,7 @@ pub struct Expect {
     /// `other_projects` in order. Ignored for per-firm rules.
     #[serde(default)]
     pub project: usize,
-    pub status: ExpectStatus,
+    pub status: crate::breakdown::Status,
     #[serde(default)]
     pub amount: Option<Dec>,
     #[serde(default)]
@@ -655,14 +655,4 @@ pub struct Expect {
     /// Whether the line counts in the totals (false: left out as an ungoverned overlap).
     #[serde(default)]
     pub counted: Option<bool>,
-}
-
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-pub enum ExpectStatus {
-    Granted,
-    CeilingOnly,
-    Unquantified,
-    Superseded,
-    Ineligible,
-    NotInForce,
 }

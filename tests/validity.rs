@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use incentives::breakdown::{EvalOptions, Status, Step};
+use incentives::breakdown::{Breakdown, EvalOptions, Status, Step};
 use incentives::check::example_project;
 use incentives::engine::evaluate;
 use incentives::load::{load_texts, RuleBase};
@@ -27,20 +27,26 @@ fn packs(file: &str, edit: impl Fn(String) -> String) -> RuleBase {
     load_texts(&files).expect("packs load")
 }
 
-fn status_in(base: &RuleBase, rule: &str, year: u16, flag: &str) -> (Status, Vec<String>) {
-    let mut inputs = std::collections::BTreeMap::new();
-    inputs.insert(flag.to_owned(), RawValue::Bool(true));
+/// One firm with one project in `year`, given `inputs`, evaluated against `base`.
+fn evaluate_case<'a>(base: &'a RuleBase, year: u16, inputs: &[(&str, RawValue)]) -> Breakdown<'a> {
     let ex = Example {
         name: "validity".into(),
         year,
-        inputs,
+        inputs: inputs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect(),
         earlier: Default::default(),
         other_projects: Vec::new(),
         options: ExampleOptions::default(),
         expect: Vec::new(),
     };
     let file = example_project(base, &ex).unwrap();
-    let b = evaluate(base, &file, &EvalOptions::default()).unwrap();
+    evaluate(base, &file, &EvalOptions::default()).unwrap()
+}
+
+fn status_in(base: &RuleBase, rule: &str, year: u16, flag: &str) -> (Status, Vec<String>) {
+    let b = evaluate_case(base, year, &[(flag, RawValue::Bool(true))]);
     let line = b
         .lines
         .iter()
@@ -119,25 +125,16 @@ fn a_repealed_document_stops_on_its_repeal_date_and_says_so() {
 #[test]
 fn a_partial_year_is_flagged() {
     let base = packs("none", |t| t);
-    let mut inputs = std::collections::BTreeMap::new();
-    for (k, v) in [
-        ("industry", "other"),
-        ("project_kind", "new"),
-        ("fdi_arrived_usd", "20000000"),
-    ] {
-        inputs.insert(k.to_owned(), RawValue::Text(v.to_owned()));
-    }
-    let ex = Example {
-        name: "partial".into(),
-        year: 2023,
-        inputs,
-        earlier: Default::default(),
-        other_projects: Vec::new(),
-        options: ExampleOptions::default(),
-        expect: Vec::new(),
-    };
-    let file = example_project(&base, &ex).unwrap();
-    let b = evaluate(&base, &file, &EvalOptions::default()).unwrap();
+    let text = |v: &str| RawValue::Text(v.to_owned());
+    let b = evaluate_case(
+        &base,
+        2023,
+        &[
+            ("industry", text("other")),
+            ("project_kind", text("new")),
+            ("fdi_arrived_usd", text("20000000")),
+        ],
+    );
     let l65 = b
         .lines
         .iter()
