@@ -196,10 +196,6 @@ pub struct Line<'r> {
 }
 
 impl Line<'_> {
-    pub fn benefit(&self) -> Benefit {
-        self.rule.benefit
-    }
-
     /// The decisive failed step, for a one-line reason why a line pays nothing: the
     /// first failed eligibility check, or, when no tier was reached, the lowest tier's
     /// failed check (the threshold the project came nearest to).

@@ -15,12 +15,6 @@ use serde::{Deserialize, Serialize, Serializer};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Dec(pub Decimal);
 
-impl Dec {
-    pub fn value(self) -> Decimal {
-        self.0
-    }
-}
-
 /// Parses a user- or file-supplied decimal: non-negative, no exponent, within range.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();

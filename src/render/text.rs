@@ -161,32 +161,17 @@ fn totals_block(out: &mut String, label: &str, t_: &Totals, lang: Lang) {
             yuan(t_.total_ceiling)
         ),
     };
-    if !t_.tax.is_zero() || !t_.tax_ceiling.is_zero() {
+    let apart = [
+        (t_.tax, t_.tax_ceiling, "税收优惠", "tax benefits"),
+        (t_.fees, t_.fees_ceiling, "费用减免", "fee savings"),
+    ];
+    for (amount, ceiling, zh, en) in apart {
+        if amount.is_zero() && ceiling.is_zero() {
+            continue;
+        }
         s.push_str(&match lang {
-            Lang::Zh => format!(
-                "；税收优惠（另计）{}，上限 {}",
-                yuan(t_.tax),
-                yuan(t_.tax_ceiling)
-            ),
-            Lang::En => format!(
-                "; tax benefits (apart) {}, up to {}",
-                yuan(t_.tax),
-                yuan(t_.tax_ceiling)
-            ),
-        });
-    }
-    if !t_.fees.is_zero() || !t_.fees_ceiling.is_zero() {
-        s.push_str(&match lang {
-            Lang::Zh => format!(
-                "；费用减免（另计）{}，上限 {}",
-                yuan(t_.fees),
-                yuan(t_.fees_ceiling)
-            ),
-            Lang::En => format!(
-                "; fee savings (apart) {}, up to {}",
-                yuan(t_.fees),
-                yuan(t_.fees_ceiling)
-            ),
+            Lang::Zh => format!("；{zh}（另计）{}，上限 {}", yuan(amount), yuan(ceiling)),
+            Lang::En => format!("; {en} (apart) {}, up to {}", yuan(amount), yuan(ceiling)),
         });
     }
     if t_.open_ceilings > 0 {
