@@ -3,10 +3,10 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use incentives::breakdown::EvalOptions;
 use incentives::engine::evaluate;
 use incentives::load::load_embedded;
 use incentives::project::parse_project;
+use incentives::report::EvalOptions;
 
 const ONE_PROJECT_YEAR: &str = r#"
 Project(
@@ -32,7 +32,7 @@ Project(
 "#;
 
 fn bench(c: &mut Criterion) {
-    let base = load_embedded().expect("embedded packs load");
+    let base = std::sync::Arc::new(load_embedded().expect("embedded packs load"));
     let project =
         parse_project("bench.ron", ONE_PROJECT_YEAR, &base).expect("bench project parses");
     let options = EvalOptions::default();

@@ -3,13 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::breakdown::EvalOptions;
+use std::sync::Arc;
+
 use crate::engine::evaluate;
 use crate::inputs::Value;
 use crate::load::{typed_inputs, RuleBase};
 use crate::money::fen_string;
 use crate::pack::{Amount, Benefit, Example, RawValue, Rule, Scope};
 use crate::project::{InputValues, Project, ProjectFile, Subject, Year};
+use crate::report::EvalOptions;
 
 /// The outcome of one golden example.
 #[derive(Debug, Clone)]
@@ -146,7 +148,7 @@ fn fmt_opt(v: Option<rust_decimal::Decimal>) -> String {
 }
 
 /// Runs one example; the failures say expected and found.
-pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
+pub fn run_example(base: &Arc<RuleBase>, rule: &Rule, ex: &Example) -> Vec<String> {
     let file = match example_project(base, ex) {
         Ok(f) => f,
         Err(e) => return vec![e],
@@ -154,6 +156,7 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
     let options = EvalOptions {
         fx_rate: ex.options.fx_rate.map(|d| d.0),
         readings: ex.options.readings.clone(),
+        strict: true,
     };
     let b = match evaluate(base, &file, &options) {
         Ok(b) => b,
@@ -163,9 +166,10 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
     for e in &ex.expect {
         let id = e.rule.as_deref().unwrap_or(&rule.id);
         let year = e.year.unwrap_or(ex.year);
-        let Some(line) = b.lines.iter().find(|l| {
-            l.rule.id == id && l.year == year && l.project.is_none_or(|p| p == e.project)
-        }) else {
+        let Some(line) = b
+            .lines_of(id)
+            .find(|l| l.year == year && l.project.is_none_or(|p| p == e.project))
+        else {
             failures.push(format!(
                 "no line for `{id}` (project {}) in {year}",
                 e.project
@@ -195,7 +199,7 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
                 fmt_opt(line.ceiling)
             ));
         }
-        let found_by = line.superseded_by.map(|r| r.id.as_str());
+        let found_by = line.superseded_by.map(|s| base.rule(s).id.as_str());
         if e.superseded_by.as_deref() != found_by {
             failures.push(format!(
                 "`{id}`: superseded_by {:?} expected, found {:?}",
@@ -211,7 +215,10 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
             }
         }
         if let Some(p) = &e.payer {
-            let found = line.payer.map(|x| x.zh.as_str());
+            let found = line
+                .payer
+                .and_then(|i| b.rule(line).payer.get(i as usize))
+                .map(|x| x.payer.zh.as_str());
             if found != Some(p.as_str()) {
                 failures.push(format!("`{id}`: payer {p} expected, found {found:?}"));
             }
@@ -221,7 +228,7 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
 }
 
 /// Runs every example of every rule.
-pub fn run_all(base: &RuleBase) -> Vec<ExampleOutcome> {
+pub fn run_all(base: &Arc<RuleBase>) -> Vec<ExampleOutcome> {
     let mut out = Vec::new();
     for slot in &base.rules {
         let doc = &base.documents[slot.document];

@@ -2,18 +2,19 @@
 //! and one line naming file:line:col; failed golden examples exit with code 1.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use crate::breakdown::EvalOptions;
-use crate::check::{run_all, summarise};
-use crate::engine::{evaluate, EvalError};
-use crate::load::{load_dir, load_embedded, LoadError, RuleBase};
-use crate::money::parse_decimal;
-use crate::pack::{Amount, Lang, Level};
-use crate::project::{locate_year, parse_project};
-use crate::render::{json, text};
+use incentives::check::{run_all, summarise};
+use incentives::engine::{evaluate, EvalError};
+use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
+use incentives::money::parse_decimal;
+use incentives::pack::{Amount, Lang, Level};
+use incentives::project::{locate_year, parse_project};
+use incentives::render::{json, text};
+use incentives::report::EvalOptions;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -49,6 +50,10 @@ pub enum Command {
         /// Explain every line in full, including ineligible and not-in-force ones.
         #[arg(long)]
         verbose: bool,
+        /// Refuse an officer's offer outside the policy range instead of bringing it into
+        /// the range (and an offer on a line that pays nothing).
+        #[arg(long)]
+        strict: bool,
     },
     /// Validate rule packs and run their golden examples.
     Check {
@@ -121,8 +126,9 @@ pub fn run(command: Command) -> Result<String, Failure> {
             rules,
             lang,
             verbose,
+            strict,
         } => {
-            let base = rule_base(rules.as_deref())?;
+            let base = Arc::new(rule_base(rules.as_deref())?);
             let file = project.display().to_string();
             let text_in = std::fs::read_to_string(&project).map_err(|e| {
                 usage_error(format!("{file}:0:0: cannot read the project file: {e}"))
@@ -141,8 +147,12 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 }
                 None => None,
             };
-            let options = EvalOptions { fx_rate, readings };
-            let b = evaluate(&base, &parsed, &options).map_err(|e| {
+            let options = EvalOptions {
+                fx_rate,
+                readings,
+                strict,
+            };
+            let report = evaluate(&base, &parsed, &options).map_err(|e| {
                 let message = match &e {
                     EvalError::YearNotCovered { project, year } => {
                         let (line, col) = locate_year(&text_in, project.as_deref(), *year);
@@ -153,24 +163,19 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 usage_error(message)
             })?;
             let lang = Lang::from(lang);
-            if !b.rejected_offers.is_empty() {
-                return Err(usage_error(format!(
-                    "{file}: {}",
-                    b.rejected_offers.join("; ")
-                )));
-            }
             Ok(if as_json {
-                let mut s = serde_json::to_string_pretty(&json::to_json(&base.catalog, &b, lang))
-                    .map_err(|e| Failure {
-                    code: 1,
-                    message: e.to_string(),
-                })?;
+                let mut s =
+                    serde_json::to_string_pretty(&json::to_json(&report, lang)).map_err(|e| {
+                        Failure {
+                            code: 1,
+                            message: e.to_string(),
+                        }
+                    })?;
                 s.push('\n');
                 s
             } else {
                 text::render(
-                    &base.catalog,
-                    &b,
+                    &report,
                     lang,
                     if verbose {
                         text::Detail::Verbose
@@ -181,7 +186,7 @@ pub fn run(command: Command) -> Result<String, Failure> {
             })
         }
         Command::Check { dir } => {
-            let base = rule_base(dir.as_deref())?;
+            let base = Arc::new(rule_base(dir.as_deref())?);
             let outcomes = run_all(&base);
             let mut out = String::new();
             for s in summarise(&base, &outcomes) {
@@ -263,8 +268,8 @@ pub fn run(command: Command) -> Result<String, Failure> {
 
 /// The input catalogue as text, grouped by where each input is written in a project file.
 fn list_inputs(base: &RuleBase, lang: Lang) -> String {
-    use crate::inputs::scope_place;
-    use crate::pack::{InputKind, RawValue, Scope};
+    use incentives::inputs::scope_place;
+    use incentives::pack::{InputKind, RawValue, Scope};
     let mut out = String::new();
     for scope in [
         Scope::Subject,

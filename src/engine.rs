@@ -1,15 +1,16 @@
-//! The evaluation: (rule base, project file, options) → breakdown. Pure: no I/O, no
-//! globals, no formatting; every decision is recorded as a structured trace step.
+//! The evaluation: (rule base, project file, options) → report. Pure: no I/O, no
+//! globals, no prose; every decision is recorded as a typed node of the line's trace.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::breakdown::*;
 use crate::inputs::Value;
 use crate::load::{RuleBase, RuleSlot};
 use crate::pack::*;
 use crate::project::ProjectFile;
+use crate::report::*;
 
 /// Input errors the engine finds that no parser could: the year or an option is unknown.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,6 +27,31 @@ pub enum EvalError {
         "rule `{rule}` in {year}: the figures are too large to compute exactly (beyond 28 digits)"
     )]
     TooLarge { rule: String, year: u16 },
+    #[error("the totals are too large to add up exactly (beyond 28 digits)")]
+    TotalTooLarge,
+    /// Under `strict`, an officer's figure outside the policy range.
+    #[error("offer on `{rule}`{} in {year}: {offered} is outside the policy range {}–{}", project.as_ref().map(|p| format!(" for project `{p}`")).unwrap_or_default(), minimum.map(|m| m.to_string()).unwrap_or_else(|| "0".into()), ceiling.map(|c| c.to_string()).unwrap_or_else(|| "(no ceiling)".into()))]
+    OfferOutOfRange {
+        rule: String,
+        project: Option<String>,
+        year: u16,
+        offered: Decimal,
+        minimum: Option<Decimal>,
+        ceiling: Option<Decimal>,
+    },
+    /// Under `strict`, an offer on a line that pays nothing this year.
+    #[error("offer on `{rule}`{} in {year}: the line pays nothing that year", project.as_ref().map(|p| format!(" for project `{p}`")).unwrap_or_default())]
+    OfferNotApplicable {
+        rule: String,
+        project: Option<String>,
+        year: u16,
+    },
+    #[error("two offers on `{rule}`{} in {year}", project.as_ref().map(|p| format!(" for project `{p}`")).unwrap_or_default())]
+    DuplicateOffer {
+        rule: String,
+        project: Option<String>,
+        year: u16,
+    },
 }
 
 /// A figure could not be computed because this input was not given.
@@ -39,11 +65,12 @@ struct Ctx<'a> {
 }
 
 /// Evaluates every rule for every project and year of `file`.
-pub fn evaluate<'r>(
-    base: &'r RuleBase,
+pub fn evaluate(
+    rule_base: &Arc<RuleBase>,
     file: &ProjectFile,
     options: &EvalOptions,
-) -> Result<Breakdown<'r>, EvalError> {
+) -> Result<Report, EvalError> {
+    let base: &RuleBase = rule_base;
     for id in &options.readings {
         if base.reading(id).is_none() {
             return Err(EvalError::UnknownReading(id.clone()));
@@ -87,7 +114,7 @@ pub fn evaluate<'r>(
         v
     };
 
-    let mut lines: Vec<Line<'r>> = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
     let slot_of = |id: &str| catalog.slot(id);
     let (industry, kind, district) = (
         slot_of("industry"),
@@ -139,57 +166,61 @@ pub fn evaluate<'r>(
         }
     }
 
-    apply_one_time(&mut lines);
-    let rejected_offers = apply_offers(&mut lines, file);
-    apply_stacking(&mut lines);
-    apply_shared_caps(&mut lines);
+    apply_one_time(base, &mut lines);
+    apply_offers(base, &mut lines, file, options)?;
+    apply_stacking(base, &mut lines);
+    apply_shared_caps(base, &mut lines);
+    for l in &mut lines {
+        l.disposition = disposition(base, l);
+    }
 
-    Ok(Breakdown {
-        subject: file.subject.name.clone(),
-        projects: file.projects.iter().map(|p| p.id.clone()).collect(),
-        options: options.clone(),
+    Report::new(
+        rule_base.clone(),
+        file.subject.name.clone(),
+        file.projects.iter().map(|p| p.id.clone()).collect(),
+        options.clone(),
         lines,
-        rejected_offers,
-    })
+    )
+    .map_err(|_| EvalError::TotalTooLarge)
 }
 
 /// One rule, one project (or the firm), one year.
-fn evaluate_line<'r>(
-    base: &'r RuleBase,
+fn evaluate_line(
+    base: &RuleBase,
     slot: RuleSlot,
     ctx: &Ctx,
     project: Option<usize>,
-) -> Result<Line<'r>, EvalError> {
+) -> Result<Line, EvalError> {
     let document = &base.documents[slot.document];
     let rule = &document.rules[slot.rule];
     let mut line = Line {
-        document,
-        rule,
-        group: slot.group.map(|g| &base.groups[g]),
+        slot,
         project,
         year: ctx.year,
         status: Status::Ineligible,
+        disposition: Disposition::Ineligible,
         amount: None,
         ceiling: None,
+        offered: None,
         superseded_by: None,
         partial_year: false,
         overlap_excluded: false,
         payer: None,
         trace: Vec::with_capacity(12),
     };
-    let period = rule.in_force.as_ref().unwrap_or(&document.in_force);
+    let (period, period_of) = match &rule.in_force {
+        Some(p) => (p, PeriodOf::Rule),
+        None => (&document.in_force, PeriodOf::Document),
+    };
     let y = ctx.year;
     let repealed_before = document.repealed.as_ref().filter(|r| r.on.year < y);
     if y < period.from.year || period.until.is_some_and(|u| y > u.year) {
-        line.trace.push(Step::NotInForce { period });
+        line.trace.push(Node::NotInForce { period: period_of });
         line.status = Status::NotInForce;
         return Ok(line);
     }
-    if let Some(r) = repealed_before {
-        line.trace.push(Step::Repealed {
-            by: &r.by,
-            on: r.on,
-        });
+    if repealed_before.is_some() {
+        line.trace.push(Node::Repealed);
         line.status = Status::NotInForce;
         return Ok(line);
     }
@@ -198,12 +229,12 @@ fn evaluate_line<'r>(
             .until
             .is_some_and(|u| y == u.year && !u.is_last_of_year());
     line.partial_year = partial;
-    line.trace.push(Step::InForce { period, partial });
-    if let Some(r) = document.repealed.as_ref().filter(|r| r.on.year == y) {
-        line.trace.push(Step::Repealed {
-            by: &r.by,
-            on: r.on,
-        });
+    line.trace.push(Node::InForce {
+        period: period_of,
+        partial,
+    });
+    if document.repealed.as_ref().is_some_and(|r| r.on.year == y) {
+        line.trace.push(Node::Repealed);
     }
 
     let mut eval = Evaluator {
@@ -212,6 +243,7 @@ fn evaluate_line<'r>(
         base: None,
         trace: &mut line.trace,
         overflow: false,
+        site: Site::at(SiteRoot::Base),
     };
     let too_large = || EvalError::TooLarge {
         rule: rule.id.clone(),
@@ -220,7 +252,9 @@ fn evaluate_line<'r>(
     if let Some(b) = &rule.base {
         eval.base = eval.expr(b).ok();
     }
+    eval.site = Site::at(SiteRoot::Eligible);
     let quantity = if eval.cond(&rule.eligible) {
+        eval.site = Site::at(SiteRoot::Amount);
         eval.amount(&rule.amount)
     } else {
         None
@@ -231,13 +265,15 @@ fn evaluate_line<'r>(
     let Some(mut q) = quantity else {
         return Ok(line);
     };
-    for cap in &rule.caps {
+    for (index, cap) in rule.caps.iter().enumerate() {
+        // `check_sites` keeps a rule's caps within u8 at load time.
+        let index = index as u8;
         let limit = match cap {
             Cap::PerLine(l) => l.0,
             Cap::LimitedTo(e) => match eval.expr(e) {
                 Ok(l) => l,
                 Err(Missing) => {
-                    eval.trace.push(Step::CapNotChecked(e));
+                    eval.trace.push(Node::CapNotChecked { index });
                     continue;
                 }
             },
@@ -245,8 +281,8 @@ fn evaluate_line<'r>(
         };
         let before = q.amount;
         q.cap(limit);
-        eval.trace.push(Step::Cap {
-            cap,
+        eval.trace.push(Node::Cap {
+            index,
             limit,
             before,
             after: q.amount,
@@ -255,20 +291,21 @@ fn evaluate_line<'r>(
     if eval.overflow {
         return Err(too_large());
     }
-    line.payer = rule.payer.iter().find_map(|p| {
+    let base_value = eval.base;
+    line.payer = rule.payer.iter().enumerate().find_map(|(i, p)| {
         let mut scratch = Vec::new();
         let mut probe = Evaluator {
             ctx,
             documents: &base.documents,
-            base: None,
+            base: base_value,
             trace: &mut scratch,
             overflow: false,
+            site: Site::at(SiteRoot::Payer(i as u8)),
         };
-        probe.base = rule.base.as_ref().and_then(|b| probe.expr(b).ok());
-        probe.cond(&p.when).then_some(&p.payer)
+        probe.cond(&p.when).then_some(i as u8)
     });
-    if let Some(p) = line.payer {
-        line.trace.push(Step::Payer(p));
+    if let Some(index) = line.payer {
+        line.trace.push(Node::Payer { index });
     }
     line.amount = q.amount;
     line.ceiling = q.ceiling;
@@ -280,7 +317,7 @@ fn evaluate_line<'r>(
     } else if q.unquantified {
         Status::Unquantified
     } else {
-        line.trace.push(Step::ZeroAmount);
+        line.trace.push(Node::ZeroAmount);
         line.amount = None;
         line.ceiling = None;
         Status::Ineligible
@@ -321,12 +358,45 @@ struct Evaluator<'a, 'r, 't> {
     /// Every document, for the readings a rule may select.
     documents: &'r [Document],
     base: Option<Decimal>,
-    trace: &'t mut Vec<Step<'r>>,
+    trace: &'t mut Vec<Node>,
     /// Set when a figure overflowed; the line is then refused as a whole.
     overflow: bool,
+    /// Where in the rule the evaluation is: recorded in each node instead of a reference.
+    site: Site,
 }
 
 impl<'r> Evaluator<'_, 'r, '_> {
+    /// Evaluates `f` at child `i` of the current site.
+    fn at<T>(&mut self, i: usize, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.site.push(i);
+        let out = f(self);
+        self.site.pop();
+        out
+    }
+
+    /// The first input of `e` that has no value (for a "not given" explanation).
+    fn first_missing_input(&self, e: &Expr) -> Option<usize> {
+        match e {
+            Expr::Input(r) => self.ctx.values[r.slot].is_none().then_some(r.slot),
+            Expr::Minus(a, b) => self
+                .first_missing_input(a)
+                .or_else(|| self.first_missing_input(b)),
+            Expr::Times(a, _) => self.first_missing_input(a),
+            Expr::Plus(v) | Expr::Product(v) | Expr::Min(v) | Expr::Max(v) => {
+                v.iter().find_map(|x| self.first_missing_input(x))
+            }
+            Expr::Reading {
+                id,
+                default,
+                alternative,
+            } => {
+                let alt = self.ctx.options.readings.iter().any(|r| r == id);
+                self.first_missing_input(if alt { alternative } else { default })
+            }
+            Expr::Base | Expr::Year | Expr::Const(_) => None,
+        }
+    }
+
     /// Unwraps a checked operation, recording an overflow.
     fn checked(&mut self, v: Option<Decimal>) -> Result<Decimal, Missing> {
         v.ok_or_else(|| {
@@ -395,20 +465,20 @@ impl<'r> Evaluator<'_, 'r, '_> {
     /// Whether the user selected reading `id`; records the reading in the trace once.
     fn use_alternative(&mut self, id: &str) -> bool {
         let alt = self.ctx.options.readings.iter().any(|r| r == id);
-        if let Some(decl) = self
-            .documents
-            .iter()
-            .find_map(|d| d.readings.iter().find(|r| r.id == id))
-        {
-            if !self
-                .trace
+        let found = self.documents.iter().enumerate().find_map(|(d, doc)| {
+            doc.readings
                 .iter()
-                .any(|s| matches!(s, Step::Reading { reading, .. } if reading.id == id))
-            {
-                self.trace.push(Step::Reading {
-                    reading: decl,
-                    alternative: alt,
-                });
+                .position(|r| r.id == id)
+                .map(|i| (d as u16, i as u16))
+        });
+        if let Some((document, index)) = found {
+            let node = Node::Reading {
+                document,
+                index,
+                alternative: alt,
+            };
+            if !self.trace.contains(&node) {
+                self.trace.push(node);
             }
         }
         alt
@@ -428,23 +498,46 @@ impl<'r> Evaluator<'_, 'r, '_> {
     fn cond(&mut self, c: &'r Cond) -> bool {
         let (observed, passed) = match c {
             // Every child is evaluated (no short-circuit) so the trace shows each check.
-            Cond::All(v) => {
-                let mut all = true;
-                for x in v {
-                    all &= self.cond(x);
+            Cond::All(_) | Cond::Any(_) | Cond::Not(_) => {
+                let junction = match c {
+                    Cond::All(_) => Junction::All,
+                    Cond::Any(_) => Junction::Any,
+                    _ => Junction::Not,
+                };
+                let at = self.trace.len();
+                self.trace.push(Node::Group {
+                    junction,
+                    site: self.site,
+                    passed: false,
+                    len: 0,
+                });
+                let passed = match c {
+                    Cond::All(v) => {
+                        let mut all = true;
+                        for (i, x) in v.iter().enumerate() {
+                            all &= self.at(i, |s| s.cond(x));
+                        }
+                        all
+                    }
+                    Cond::Any(v) => {
+                        let mut any = false;
+                        for (i, x) in v.iter().enumerate() {
+                            any |= self.at(i, |s| s.cond(x));
+                        }
+                        any
+                    }
+                    Cond::Not(x) => !self.at(0, |s| s.cond(x)),
+                    _ => unreachable!("matched above"),
+                };
+                let len = u16::try_from(self.trace.len() - at - 1).unwrap_or(u16::MAX);
+                if let Node::Group {
+                    passed: p, len: l, ..
+                } = &mut self.trace[at]
+                {
+                    *p = passed;
+                    *l = len;
                 }
-                return all;
-            }
-            Cond::Any(v) => {
-                let mut any = false;
-                for x in v {
-                    any |= self.cond(x);
-                }
-                return any;
-            }
-            Cond::Not(x) => {
-                // The inner checks are recorded as seen; the negation decides.
-                return !self.cond(x);
+                return passed;
             }
             Cond::Above(e, t) | Cond::AtLeast(e, t) | Cond::Below(e, t) | Cond::AtMost(e, t) => {
                 let (observed, value) = self.observe(e);
@@ -469,13 +562,15 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 alternative,
             } => {
                 let alt = self.use_alternative(id);
-                return self.cond(if alt { alternative } else { default });
+                return self.at(usize::from(alt), |s| {
+                    s.cond(if alt { alternative } else { default })
+                });
             }
             Cond::YearFrom(y) => (Observed::Year(self.ctx.year), self.ctx.year >= *y),
             Cond::YearUntil(y) => (Observed::Year(self.ctx.year), self.ctx.year <= *y),
         };
-        self.trace.push(Step::Check {
-            cond: c,
+        self.trace.push(Node::Check {
+            site: self.site,
             observed,
             passed,
         });
@@ -501,7 +596,10 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 let (observed, value) = self.observe(base);
                 let Some(mut b) = value else {
                     debug_assert_eq!(observed, Observed::Missing);
-                    self.trace.push(Step::Missing(base));
+                    self.trace.push(Node::Missing {
+                        site: self.site.child(0),
+                        input: self.first_missing_input(base),
+                    });
                     return None;
                 };
                 let usd_figure = *currency == Currency::UsdFigurePaidInCny;
@@ -514,8 +612,8 @@ impl<'r> Evaluator<'_, 'r, '_> {
                     b = self.checked(b.checked_mul(r)).ok()?;
                 }
                 let result = self.checked(b.checked_mul(rate.0)).ok()?;
-                self.trace.push(Step::Rate {
-                    of: base,
+                self.trace.push(Node::Rate {
+                    site: self.site,
                     base: value.unwrap_or(b),
                     rate: rate.0,
                     kind: *kind,
@@ -540,27 +638,33 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 }
             }
             Amount::Tiers(tiers) => {
+                // `check_sites` keeps tier counts within u8 at load time.
+                let of = tiers.len() as u8;
                 for (index, tier) in tiers.iter().enumerate() {
                     let at = self.trace.len();
-                    self.trace.push(Step::Tier {
-                        index,
-                        of: tiers.len(),
+                    self.trace.push(Node::Tier {
+                        index: index as u8,
+                        of,
                         fired: false,
+                        len: 0,
                     });
-                    if self.cond(&tier.when) {
-                        self.trace[at] = Step::Tier {
-                            index,
-                            of: tiers.len(),
-                            fired: true,
-                        };
-                        return self.amount(&tier.then);
+                    let fired = self.at(2 * index, |s| s.cond(&tier.when));
+                    let len = u16::try_from(self.trace.len() - at - 1).unwrap_or(u16::MAX);
+                    self.trace[at] = Node::Tier {
+                        index: index as u8,
+                        of,
+                        fired,
+                        len,
+                    };
+                    if fired {
+                        return self.at(2 * index + 1, |s| s.amount(&tier.then));
                     }
                 }
-                self.trace.push(Step::NoTierReached);
+                self.trace.push(Node::NoTierReached);
                 return None;
             }
             Amount::Fixed(x) => {
-                self.trace.push(Step::Fixed(x.0));
+                self.trace.push(Node::Fixed { amount: x.0 });
                 Quantity {
                     amount: Some(x.0),
                     ceiling: Some(x.0),
@@ -568,14 +672,17 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 }
             }
             Amount::UpTo(x) => {
-                self.trace.push(Step::UpTo(x.0));
+                self.trace.push(Node::UpTo { ceiling: x.0 });
                 Quantity {
                     ceiling: Some(x.0),
                     ..Default::default()
                 }
             }
             Amount::Range(lo, hi) => {
-                self.trace.push(Step::Range(lo.0, hi.0));
+                self.trace.push(Node::Range {
+                    minimum: lo.0,
+                    maximum: hi.0,
+                });
                 Quantity {
                     amount: Some(lo.0),
                     ceiling: Some(hi.0),
@@ -583,7 +690,7 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 }
             }
             Amount::Unquantified => {
-                self.trace.push(Step::Unquantified);
+                self.trace.push(Node::Unquantified);
                 Quantity {
                     unquantified: true,
                     ..Default::default()
@@ -596,14 +703,16 @@ impl<'r> Evaluator<'_, 'r, '_> {
                     ceiling: Some(Decimal::ZERO),
                     unquantified: false,
                 };
-                for part in parts {
-                    let q = self.amount(&part.amount).unwrap_or(Quantity {
-                        amount: Some(Decimal::ZERO),
-                        ceiling: Some(Decimal::ZERO),
-                        unquantified: false,
-                    });
-                    self.trace.push(Step::Part {
-                        label: &part.label,
+                for (i, part) in parts.iter().enumerate() {
+                    let q = self
+                        .at(i, |s| s.at(0, |s| s.amount(&part.amount)))
+                        .unwrap_or(Quantity {
+                            amount: Some(Decimal::ZERO),
+                            ceiling: Some(Decimal::ZERO),
+                            unquantified: false,
+                        });
+                    self.trace.push(Node::Part {
+                        site: self.site.child(i),
                         amount: q.amount,
                         ceiling: q.ceiling,
                     });
@@ -627,12 +736,15 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 let (observed, value) = self.observe(count);
                 let Some(n) = value else {
                     debug_assert_eq!(observed, Observed::Missing);
-                    self.trace.push(Step::Missing(count));
+                    self.trace.push(Node::Missing {
+                        site: self.site.child(0),
+                        input: self.first_missing_input(count),
+                    });
                     return None;
                 };
                 let counted = max_count.map_or(n, |m| n.min(m.0));
-                self.trace.push(Step::Each { count: n, counted });
-                let q = self.amount(each)?.scale(counted);
+                self.trace.push(Node::Each { count: n, counted });
+                let q = self.at(1, |s| s.amount(each))?.scale(counted);
                 if q.is_none() {
                     self.overflow = true;
                 }
@@ -643,162 +755,174 @@ impl<'r> Evaluator<'_, 'r, '_> {
 }
 
 /// A one-time rule counts in the first year it yields something, and not again.
-fn apply_one_time(lines: &mut [Line]) {
-    let mut first: HashMap<(*const Rule, Option<usize>), u16> = HashMap::new();
+fn apply_one_time(base: &RuleBase, lines: &mut [Line]) {
+    let mut first: HashMap<(RuleSlot, Option<usize>), u16> = HashMap::new();
     for l in lines.iter_mut() {
-        if l.rule.frequency != Frequency::OneTime
-            || !matches!(
-                l.status,
-                Status::Granted | Status::CeilingOnly | Status::Unquantified
-            )
-        {
+        if base.rule(l.slot).frequency != Frequency::OneTime || !l.status.eligible() {
             continue;
         }
-        let key = (l.rule as *const Rule, l.project);
-        match first.get(&key) {
+        match first.get(&(l.slot, l.project)) {
             Some(&year) if year < l.year => {
-                l.trace.push(Step::OneTimeAlreadyCounted { year });
+                l.trace.push(Node::OneTimeAlreadyCounted { year });
                 l.status = Status::Ineligible;
                 l.amount = None;
                 l.ceiling = None;
             }
             _ => {
-                first.insert(key, l.year);
+                first.insert((l.slot, l.project), l.year);
             }
         }
     }
 }
 
-fn apply_offers(lines: &mut [Line], file: &ProjectFile) -> Vec<String> {
-    let mut rejected = Vec::new();
+/// An officer's figure on a line: brought into the policy range (raised to the minimum,
+/// capped at the ceiling) and kept apart from the policy's own amount. Never aborts the
+/// calculation unless `options.strict` asks for it.
+fn apply_offers(
+    base: &RuleBase,
+    lines: &mut [Line],
+    file: &ProjectFile,
+    options: &EvalOptions,
+) -> Result<(), EvalError> {
+    let mut applied: Vec<usize> = Vec::new();
     for o in &file.offers {
         let project = o
             .project
             .as_ref()
             .and_then(|p| file.projects.iter().position(|q| &q.id == p));
-        let where_ = format!(
-            "offer on `{}`{} in {}",
-            o.rule,
-            o.project
-                .as_ref()
-                .map(|p| format!(" for project `{p}`"))
-                .unwrap_or_default(),
-            o.year.0
-        );
-        let Some(line) = lines
-            .iter_mut()
-            .find(|l| l.rule.id == o.rule && l.project == project && l.year == o.year.0)
-        else {
-            rejected.push(format!("{where_}: no such line in the breakdown"));
-            continue;
+        let Some(i) = lines.iter().position(|l| {
+            base.rule(l.slot).id == o.rule && l.project == project && l.year == o.year.0
+        }) else {
+            // The parser refuses offers on unknown rules and projects; a year the project
+            // does not have leaves nothing to apply the offer to.
+            return Err(EvalError::OfferNotApplicable {
+                rule: o.rule.clone(),
+                project: o.project.clone(),
+                year: o.year.0,
+            });
         };
-        let offered = o.amount.0;
-        let minimum = line.amount.unwrap_or_default();
-        let reason = match (line.status, line.ceiling) {
-            (Status::Granted | Status::CeilingOnly, Some(c))
-                if offered >= minimum && offered <= c =>
-            {
-                None
-            }
-            (Status::Granted | Status::CeilingOnly, Some(c)) => Some(format!(
-                "{} is outside the policy range {} to {}",
-                crate::money::yuan(offered),
-                crate::money::yuan(minimum),
-                crate::money::yuan(c)
-            )),
-            (Status::Granted | Status::CeilingOnly, None) => {
-                Some("the line has no ceiling to check an offer against".to_owned())
-            }
-            (s, _) => Some(format!("the line is {}", s.label(Lang::En))),
-        };
-        line.trace.push(Step::Offer {
-            offered,
-            accepted: reason.is_none(),
-        });
-        match reason {
-            None => {
-                line.amount = Some(offered);
-                line.status = Status::Granted;
-            }
-            Some(r) => rejected.push(format!("{where_}: {r}")),
+        if applied.contains(&i) {
+            return Err(EvalError::DuplicateOffer {
+                rule: o.rule.clone(),
+                project: o.project.clone(),
+                year: o.year.0,
+            });
         }
+        applied.push(i);
+        let line = &mut lines[i];
+        let offered = o.amount.0;
+        if !line.status.pays() {
+            if options.strict {
+                return Err(EvalError::OfferNotApplicable {
+                    rule: o.rule.clone(),
+                    project: o.project.clone(),
+                    year: o.year.0,
+                });
+            }
+            line.trace.push(Node::OfferNotApplied { offered });
+            continue;
+        }
+        let (minimum, ceiling) = (line.amount, line.ceiling);
+        let (used, fit) = match (minimum, ceiling) {
+            (Some(m), _) if offered < m => (m, OfferFit::RaisedToMinimum),
+            (_, Some(c)) if offered > c => (c, OfferFit::CappedAtCeiling),
+            _ => (offered, OfferFit::Within),
+        };
+        if options.strict && fit != OfferFit::Within {
+            return Err(EvalError::OfferOutOfRange {
+                rule: o.rule.clone(),
+                project: o.project.clone(),
+                year: o.year.0,
+                offered,
+                minimum,
+                ceiling,
+            });
+        }
+        line.trace.push(Node::Offer {
+            offered,
+            used,
+            minimum,
+            ceiling,
+            fit,
+        });
+        line.offered = Some(used);
+        line.status = Status::Granted;
     }
-    rejected
+    Ok(())
 }
 
-/// Orders competing lines: definite amount, then ceiling, then a rule in force for the
-/// whole year over one in force for part of it, then the newer document (then, in
-/// `apply_stacking`, the smaller rule id).
-fn rank_key(l: &Line) -> (Decimal, Decimal, bool, Date) {
+/// Orders competing lines: the figure the line would pay (an offer where there is one),
+/// then ceiling, then a rule in force for the whole year over one in force for part of it,
+/// then the newer document (then, in `apply_stacking`, the smaller rule id).
+fn rank_key(base: &RuleBase, l: &Line) -> (Decimal, Decimal, bool, Date) {
     let minus_one = Decimal::NEGATIVE_ONE;
-    let amount = l.amount.unwrap_or(minus_one);
+    let amount = l.counted_amount().unwrap_or(minus_one);
     let ceiling = l.ceiling.unwrap_or(if l.amount.is_some() {
         Decimal::MAX
     } else {
         minus_one
     });
-    (amount, ceiling, !l.partial_year, l.document.issued)
+    (
+        amount,
+        ceiling,
+        !l.partial_year,
+        base.documents[l.slot.document].issued,
+    )
 }
 
 /// Same subject + same project + same year + same group: only the highest line is paid.
-fn apply_stacking(lines: &mut [Line]) {
-    let mut groups: HashMap<(Option<usize>, u16, *const StackingGroup), Vec<usize>> =
-        HashMap::new();
+fn apply_stacking(base: &RuleBase, lines: &mut [Line]) {
+    let mut groups: HashMap<(Option<usize>, u16, usize), Vec<usize>> = HashMap::new();
     for (i, l) in lines.iter().enumerate() {
-        if let Some(g) = l.group {
-            if matches!(
-                l.status,
-                Status::Granted | Status::CeilingOnly | Status::Unquantified
-            ) {
-                groups
-                    .entry((l.project, l.year, g as *const _))
-                    .or_default()
-                    .push(i);
+        if let Some(g) = l.slot.group {
+            if l.status.eligible() {
+                groups.entry((l.project, l.year, g)).or_default().push(i);
             }
         }
     }
     let mut keys: Vec<_> = groups.into_iter().filter(|(_, v)| v.len() > 1).collect();
     keys.sort_by_key(|(_, v)| v[0]);
-    for (_, members) in keys {
-        let winner = *members
-            .iter()
-            .max_by(|&&a, &&b| {
-                rank_key(&lines[a])
-                    .cmp(&rank_key(&lines[b]))
-                    .then_with(|| lines[b].rule.id.cmp(&lines[a].rule.id))
-            })
-            .expect("a group with members");
-        let group = lines[winner].group.expect("grouped line");
+    for ((_, _, g), members) in keys {
+        let Some(winner) = members.iter().copied().max_by(|&a, &b| {
+            rank_key(base, &lines[a])
+                .cmp(&rank_key(base, &lines[b]))
+                .then_with(|| {
+                    base.rule(lines[b].slot)
+                        .id
+                        .cmp(&base.rule(lines[a].slot).id)
+                })
+        }) else {
+            continue;
+        };
+        let group = g as u16;
         let losers: Vec<usize> = members.iter().copied().filter(|&i| i != winner).collect();
-        let winner_rule = lines[winner].rule;
-        let winner_document = lines[winner].document;
-        let over: Vec<&Rule> = losers.iter().map(|&i| lines[i].rule).collect();
-        match group.policy {
+        let winner_slot = lines[winner].slot;
+        let over: Vec<RuleSlot> = losers.iter().map(|&i| lines[i].slot).collect();
+        match base.groups[g].policy {
             StackingPolicy::TakeHighest => {
                 for &i in &losers {
                     let l = &mut lines[i];
                     l.status = Status::Superseded;
-                    l.superseded_by = Some(winner_rule);
-                    l.trace.push(Step::Superseded {
+                    l.superseded_by = Some(winner_slot);
+                    l.trace.push(Node::Superseded {
                         group,
-                        winner: winner_rule,
-                        winner_document,
+                        winner: winner_slot,
                     });
                 }
-                lines[winner].trace.push(Step::Won { group, over });
+                lines[winner].trace.push(Node::Won { group, over });
             }
             StackingPolicy::WarnOverlap => {
                 for &i in &losers {
-                    let mut with: Vec<&Rule> = vec![winner_rule];
-                    with.extend(losers.iter().filter(|&&j| j != i).map(|&j| lines[j].rule));
+                    let mut with = vec![winner_slot];
+                    with.extend(losers.iter().filter(|&&j| j != i).map(|&j| lines[j].slot));
                     lines[i].overlap_excluded = true;
-                    lines[i].trace.push(Step::Overlap {
+                    lines[i].trace.push(Node::Overlap {
                         group,
                         with,
                         counted: false,
                     });
                 }
-                lines[winner].trace.push(Step::Overlap {
+                lines[winner].trace.push(Node::Overlap {
                     group,
                     with: over,
                     counted: true,
@@ -809,56 +933,139 @@ fn apply_stacking(lines: &mut [Line]) {
 }
 
 /// Caps shared by several lines of one rule: per firm per year, per firm, per project.
-fn apply_shared_caps(lines: &mut [Line]) {
+fn apply_shared_caps(base: &RuleBase, lines: &mut [Line]) {
+    let shared = |c: &Cap| {
+        matches!(
+            c,
+            Cap::PerSubjectYear(_) | Cap::PerSubject(_) | Cap::PerProject(_)
+        )
+    };
     let mut order: Vec<usize> = (0..lines.len())
-        .filter(|&i| {
-            lines[i].status.pays()
-                && lines[i].rule.caps.iter().any(|c| {
-                    matches!(
-                        c,
-                        Cap::PerSubjectYear(_) | Cap::PerSubject(_) | Cap::PerProject(_)
-                    )
-                })
-        })
+        .filter(|&i| lines[i].status.pays() && base.rule(lines[i].slot).caps.iter().any(shared))
         .collect();
     order.sort_by_key(|&i| (lines[i].year, lines[i].project));
-    // (rule, cap index, scope key) → (amount used, ceiling used)
-    type CapKey = (*const Rule, usize, Option<usize>, u16);
+    // (rule, cap index, project, year) → (amount used, ceiling used)
+    type CapKey = (RuleSlot, usize, Option<usize>, u16);
     let mut used: HashMap<CapKey, (Decimal, Decimal)> = HashMap::new();
     for i in order {
         let l = &mut lines[i];
-        let rule = l.rule;
+        let rule = base.rule(l.slot);
         for (ci, cap) in rule.caps.iter().enumerate() {
             let (limit, key) = match cap {
-                Cap::PerSubjectYear(x) => (x.0, (rule as *const _, ci, None, l.year)),
-                Cap::PerSubject(x) => (x.0, (rule as *const _, ci, None, 0)),
-                Cap::PerProject(x) => (x.0, (rule as *const _, ci, l.project, 0)),
+                Cap::PerSubjectYear(x) => (x.0, (l.slot, ci, None, l.year)),
+                Cap::PerSubject(x) => (x.0, (l.slot, ci, None, 0)),
+                Cap::PerProject(x) => (x.0, (l.slot, ci, l.project, 0)),
                 _ => continue,
             };
             let (used_amount, used_ceiling) = used.entry(key).or_default();
-            let before = l.amount;
-            l.amount = l
-                .amount
-                .map(|a| a.min((limit - *used_amount).max(Decimal::ZERO)));
+            let before = l.counted_amount();
+            let room_amount = (limit - *used_amount).max(Decimal::ZERO);
+            l.amount = l.amount.map(|a| a.min(room_amount));
+            l.offered = l.offered.map(|a| a.min(room_amount));
             let room = (limit - *used_ceiling).max(Decimal::ZERO);
             l.ceiling = Some(l.ceiling.map_or(room, |c| c.min(room)));
-            l.trace.push(Step::SharedCap {
-                cap,
+            l.trace.push(Node::SharedCap {
+                index: ci as u8,
                 limit,
                 already: *used_amount,
                 before,
-                after: l.amount,
+                after: l.counted_amount(),
             });
-            *used_amount += l.amount.unwrap_or_default();
+            *used_amount += l.counted_amount().unwrap_or_default();
             *used_ceiling += l.ceiling.unwrap_or_default();
-            if l.amount.unwrap_or_default().is_zero() && l.ceiling.unwrap_or_default().is_zero() {
+            if l.counted_amount().unwrap_or_default().is_zero()
+                && l.ceiling.unwrap_or_default().is_zero()
+            {
                 l.status = Status::Ineligible;
                 l.amount = None;
+                l.offered = None;
                 l.ceiling = None;
-            } else if l.amount.unwrap_or_default().is_zero() {
+            } else if l.counted_amount().unwrap_or_default().is_zero() {
                 l.amount = None;
+                l.offered = None;
                 l.status = Status::CeilingOnly;
             }
         }
     }
+}
+
+/// What a line means for the reader (see [`Disposition`]).
+fn disposition(base: &RuleBase, l: &Line) -> Disposition {
+    let rule = base.rule(l.slot);
+    match l.status {
+        Status::NotInForce => Disposition::NotInForce,
+        Status::Superseded => Disposition::Superseded,
+        Status::Granted | Status::CeilingOnly if l.offered.is_some() => Disposition::Offered,
+        Status::Granted => Disposition::Definite,
+        Status::CeilingOnly => Disposition::CeilingOnly,
+        Status::Unquantified if rule.benefit == Benefit::InKind => Disposition::InKind,
+        Status::Unquantified => Disposition::Unquantified {
+            case_by_case: rule.quote.contains("一事一议"),
+        },
+        Status::Ineligible => {
+            if let Some(year) = l.trace.iter().find_map(|n| match n {
+                Node::OneTimeAlreadyCounted { year } => Some(*year),
+                _ => None,
+            }) {
+                return Disposition::AlreadyGranted { year };
+            }
+            let decisive = l.decisive().map(|i| &l.trace[i]);
+            if other_district(base, rule, l, decisive) {
+                Disposition::OtherDistrict
+            } else if not_claimed(base, rule, l, decisive) {
+                Disposition::NotClaimed
+            } else {
+                Disposition::Ineligible
+            }
+        }
+    }
+}
+
+/// The input a leaf condition reads, when it reads one directly.
+fn cond_input(rule: &Rule, site: &Site) -> Option<usize> {
+    match rule.at(site)? {
+        RulePart::Cond(Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _)) => {
+            Some(r.slot)
+        }
+        RulePart::Cond(
+            Cond::Above(Expr::Input(r), _)
+            | Cond::AtLeast(Expr::Input(r), _)
+            | Cond::Below(Expr::Input(r), _)
+            | Cond::AtMost(Expr::Input(r), _),
+        ) => Some(r.slot),
+        _ => None,
+    }
+}
+
+/// A district document whose decisive failure is the project's district.
+fn other_district(base: &RuleBase, rule: &Rule, l: &Line, decisive: Option<&Node>) -> bool {
+    let district = base.catalog.slot("district");
+    matches!(base.documents[l.slot.document].level, Level::District(_))
+        && matches!(decisive, Some(Node::Check { site, observed: Observed::Value(_), .. })
+            if district.is_some() && cond_input(rule, site) == district)
+}
+
+/// The project does not claim what the rule rewards: a figure it did not give, or a yes/no
+/// or choice left at its default ("no", "none"). A line that fails on a figure the project
+/// did give (9,800,000 USD against 10,000,000) is ineligible, not unclaimed.
+fn not_claimed(base: &RuleBase, rule: &Rule, l: &Line, decisive: Option<&Node>) -> bool {
+    if matches!(decisive, Some(Node::Missing { .. } | Node::ZeroAmount)) {
+        return true;
+    }
+    l.trace.iter().any(|n| {
+        let Node::Check {
+            site,
+            observed,
+            passed: false,
+        } = n
+        else {
+            return false;
+        };
+        match observed {
+            Observed::Missing => true,
+            Observed::Value(v @ (Value::Flag(_) | Value::Choice(_))) => cond_input(rule, site)
+                .is_some_and(|slot| base.catalog.defaults.get(slot).copied().flatten() == Some(*v)),
+            _ => false,
+        }
+    })
 }

@@ -8,7 +8,8 @@ use crate::money::parse_decimal;
 use crate::pack::{ChoiceOption, InputDecl, InputKind, RawValue, Scope};
 
 /// A typed input value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Value {
     Num(Decimal),
     Flag(bool),

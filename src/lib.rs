@@ -2,15 +2,16 @@
 //! with the clause behind every yuan.
 //!
 //! Data flow: RON rule packs → [`load`] (validated [`load::RuleBase`]) → [`engine`]
-//! (pure evaluation) → [`breakdown::Breakdown`] → renderers in [`render`].
+//! (pure evaluation) → [`report::Report`] (owned) → [`messages`] → renderers in [`render`].
 
-pub mod breakdown;
 pub mod check;
-pub mod cli;
 pub mod engine;
 pub mod inputs;
 pub mod load;
+pub mod messages;
 pub mod money;
 pub mod pack;
 pub mod project;
 pub mod render;
+pub mod report;
+pub mod status;

@@ -48,9 +48,12 @@ pub struct RuleBase {
     pub document_files: Vec<String>,
     /// Every rule in pack order, with its document and stacking group.
     pub rules: Vec<RuleSlot>,
+    /// English names of the lead agencies, by their Chinese name.
+    pub agencies: HashMap<String, String>,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// Where a rule sits in the rule base: its document, its place there, its stacking group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct RuleSlot {
     pub document: usize,
     pub rule: usize,
@@ -60,6 +63,11 @@ pub struct RuleSlot {
 impl RuleBase {
     pub fn rule(&self, slot: RuleSlot) -> &Rule {
         &self.documents[slot.document].rules[slot.rule]
+    }
+
+    /// The English name of an agency, where an `Agencies` file gives one.
+    pub fn agency_en(&self, zh: &str) -> Option<&str> {
+        self.agencies.get(zh).map(String::as_str)
     }
 
     pub fn find_rule(&self, id: &str) -> Option<(&Document, &Rule)> {
@@ -152,6 +160,7 @@ pub fn parse_ron<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadE
 }
 
 enum FileKind {
+    Agencies,
     Inputs,
     Stacking,
     Document,
@@ -180,6 +189,7 @@ fn file_kind(file: &str, text: &str) -> Result<FileKind, LoadError> {
         "Inputs" => Ok(FileKind::Inputs),
         "StackingGroups" => Ok(FileKind::Stacking),
         "Document" => Ok(FileKind::Document),
+        "Agencies" => Ok(FileKind::Agencies),
         _ => {
             let (line, col) = line_col(text, text.len() - rest.len());
             Err(LoadError {
@@ -190,7 +200,7 @@ fn file_kind(file: &str, text: &str) -> Result<FileKind, LoadError> {
                 message: if text.trim().is_empty() {
                     "the file is empty".into()
                 } else {
-                    format!("expected `Inputs(`, `StackingGroups(` or `Document(` at the top of the file, found `{}`", name_or_text(&name, rest))
+                    format!("expected `Inputs(`, `StackingGroups(`, `Agencies(` or `Document(` at the top of the file, found `{}`", name_or_text(&name, rest))
                 },
             })
         }
@@ -273,10 +283,26 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
     let mut catalog = InputCatalog::default();
     let mut groups: Vec<StackingGroup> = Vec::new();
     let mut documents: Vec<(String, String, Document)> = Vec::new();
+    let mut agencies: HashMap<String, String> = HashMap::new();
 
     // Inputs and groups first, so that documents can be checked against them.
     for (file, text) in files {
         match file_kind(file, text)? {
+            FileKind::Agencies => {
+                let parsed: AgenciesFile = parse_ron(file, text)?;
+                for a in parsed.agencies {
+                    if agencies.insert(a.zh.clone(), a.en).is_some() {
+                        let (line, col) = line_col(text, locate_id(text, &a.zh));
+                        return Err(LoadError {
+                            file: file.clone(),
+                            line,
+                            col,
+                            rule: None,
+                            message: format!("agency `{}` is translated twice", a.zh),
+                        });
+                    }
+                }
+            }
             FileKind::Inputs => {
                 let parsed: InputsFile = parse_ron(file, text)?;
                 for decl in parsed.inputs {
@@ -408,6 +434,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             resolver
                 .rule(rule)
                 .map_err(|(m, needle)| err(m, needle.as_deref()))?;
+            rule.check_sites().map_err(|m| err(m, None))?;
             if let Some(p) = &rule.in_force {
                 check_period(p).map_err(|m| err(format!("in_force: {m}"), None))?;
             }
@@ -425,6 +452,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         document_files.push(file);
     }
     Ok(RuleBase {
+        agencies,
         catalog: Arc::new(catalog),
         groups,
         documents: resolved_docs,

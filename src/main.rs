@@ -3,7 +3,9 @@
 use std::io::Write;
 
 use clap::{CommandFactory, Parser};
-use incentives::cli::{run, Cli};
+mod cli;
+
+use cli::{run, Cli};
 
 fn main() {
     let cli = Cli::parse();

@@ -273,6 +273,16 @@ impl<'de> Deserialize<'de> for RawValue {
 }
 
 // ---------------------------------------------------------------------------------------
+// Agency names (files whose top level is `Agencies(...)`)
+
+/// English names of the lead agencies the packs cite, for English output.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Agencies", deny_unknown_fields)]
+pub struct AgenciesFile {
+    pub agencies: Vec<Text>,
+}
+
+// ---------------------------------------------------------------------------------------
 // Stacking groups (files whose top level is `StackingGroups(...)`)
 
 #[derive(Clone, Debug, Deserialize)]
@@ -518,7 +528,8 @@ impl Cond {
 }
 
 /// How the text states the rate.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(rename_all(serialize = "snake_case"))]
 pub enum RateKind {
     /// 不低于 X%: a floor; more may be granted up to the caps.
     AtLeast,
@@ -643,7 +654,7 @@ pub struct Expect {
     /// `other_projects` in order. Ignored for per-firm rules.
     #[serde(default)]
     pub project: usize,
-    pub status: crate::breakdown::Status,
+    pub status: crate::status::Status,
     #[serde(default)]
     pub amount: Option<Dec>,
     #[serde(default)]
@@ -655,4 +666,187 @@ pub struct Expect {
     /// Whether the line counts in the totals (false: left out as an ungoverned overlap).
     #[serde(default)]
     pub counted: Option<bool>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Sites: addressing a part of a rule
+
+/// How deep a site may point inside a rule; deeper rules are refused at load time.
+pub const SITE_DEPTH: usize = 14;
+
+/// Where a condition, amount or expression sits inside a rule: a root and a path of child
+/// indices. The engine records sites in its trace instead of references, so a report owns
+/// its explanation and still points at the exact part of the clause it explains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Site {
+    pub root: SiteRoot,
+    len: u8,
+    path: [u8; SITE_DEPTH],
+}
+
+/// The part of a rule a site starts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SiteRoot {
+    Eligible,
+    Amount,
+    Base,
+    /// The expression of the rule's `caps[i]` (`LimitedTo`).
+    Cap(u8),
+    /// The condition of the rule's `payer[i]`.
+    Payer(u8),
+}
+
+/// A part of a rule, as a site resolves to it.
+#[derive(Clone, Copy, Debug)]
+pub enum RulePart<'a> {
+    Cond(&'a Cond),
+    Amount(&'a Amount),
+    Expr(&'a Expr),
+    Part(&'a Part),
+}
+
+impl Site {
+    pub const fn at(root: SiteRoot) -> Site {
+        Site {
+            root,
+            len: 0,
+            path: [0; SITE_DEPTH],
+        }
+    }
+
+    /// Descends to child `i`. Load time guarantees depth and width fit; past them the site
+    /// stays where it is rather than pointing somewhere wrong.
+    pub fn push(&mut self, i: usize) {
+        if (self.len as usize) < SITE_DEPTH {
+            self.path[self.len as usize] = u8::try_from(i).unwrap_or(u8::MAX);
+            self.len += 1;
+        }
+    }
+
+    pub fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    pub fn child(mut self, i: usize) -> Site {
+        self.push(i);
+        self
+    }
+
+    pub fn path(&self) -> &[u8] {
+        &self.path[..self.len as usize]
+    }
+}
+
+impl Rule {
+    /// The part of this rule a site points at; `None` for a site of another rule.
+    pub fn at(&self, site: &Site) -> Option<RulePart<'_>> {
+        let mut part = match site.root {
+            SiteRoot::Eligible => RulePart::Cond(&self.eligible),
+            SiteRoot::Amount => RulePart::Amount(&self.amount),
+            SiteRoot::Base => RulePart::Expr(self.base.as_ref()?),
+            SiteRoot::Cap(i) => match self.caps.get(i as usize)? {
+                Cap::LimitedTo(e) => RulePart::Expr(e),
+                _ => return None,
+            },
+            SiteRoot::Payer(i) => RulePart::Cond(&self.payer.get(i as usize)?.when),
+        };
+        for &i in site.path() {
+            part = part.child(i as usize)?;
+        }
+        Some(part)
+    }
+
+    /// Refuses a rule whose parts a site cannot address (nesting or lists too large).
+    pub fn check_sites(&self) -> Result<(), String> {
+        fn walk(part: RulePart, depth: usize) -> Result<(), String> {
+            let mut i = 0;
+            while let Some(c) = part.child(i) {
+                if i > u8::MAX as usize {
+                    return Err(format!(
+                        "a list in this rule has more than {} items",
+                        u8::MAX
+                    ));
+                }
+                if depth >= SITE_DEPTH {
+                    return Err(format!(
+                        "conditions and amounts are nested more than {SITE_DEPTH} levels deep"
+                    ));
+                }
+                walk(c, depth + 1)?;
+                i += 1;
+            }
+            Ok(())
+        }
+        walk(RulePart::Cond(&self.eligible), 0)?;
+        walk(RulePart::Amount(&self.amount), 0)?;
+        if let Some(b) = &self.base {
+            walk(RulePart::Expr(b), 0)?;
+        }
+        if self.caps.len() > u8::MAX as usize || self.payer.len() > u8::MAX as usize {
+            return Err("too many caps or payers in one rule".into());
+        }
+        for p in &self.payer {
+            walk(RulePart::Cond(&p.when), 0)?;
+        }
+        for c in &self.caps {
+            if let Cap::LimitedTo(e) = c {
+                walk(RulePart::Expr(e), 0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'a> RulePart<'a> {
+    /// Child `i`, in the order the engine descends.
+    pub fn child(self, i: usize) -> Option<RulePart<'a>> {
+        use RulePart as P;
+        match self {
+            P::Cond(c) => match c {
+                Cond::All(v) | Cond::Any(v) => v.get(i).map(P::Cond),
+                Cond::Not(x) => (i == 0).then_some(P::Cond(x)),
+                Cond::Reading {
+                    default,
+                    alternative,
+                    ..
+                } => [default, alternative].get(i).map(|c| P::Cond(c)),
+                Cond::Above(e, _)
+                | Cond::AtLeast(e, _)
+                | Cond::Below(e, _)
+                | Cond::AtMost(e, _) => (i == 0).then_some(P::Expr(e)),
+                _ => None,
+            },
+            P::Amount(a) => match a {
+                Amount::Rate { base, .. } => (i == 0).then_some(P::Expr(base)),
+                Amount::Tiers(ts) => ts.get(i / 2).map(|t| {
+                    if i.is_multiple_of(2) {
+                        P::Cond(&t.when)
+                    } else {
+                        P::Amount(&t.then)
+                    }
+                }),
+                Amount::Sum(parts) => parts.get(i).map(P::Part),
+                Amount::Each { count, each, .. } => match i {
+                    0 => Some(P::Expr(count)),
+                    1 => Some(P::Amount(each)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            P::Part(p) => (i == 0).then_some(P::Amount(&p.amount)),
+            P::Expr(e) => match e {
+                Expr::Minus(a, b) => [a, b].get(i).map(|x| P::Expr(x)),
+                Expr::Plus(v) | Expr::Product(v) | Expr::Min(v) | Expr::Max(v) => {
+                    v.get(i).map(P::Expr)
+                }
+                Expr::Times(a, _) => (i == 0).then_some(P::Expr(a)),
+                Expr::Reading {
+                    default,
+                    alternative,
+                    ..
+                } => [default, alternative].get(i).map(|x| P::Expr(x)),
+                _ => None,
+            },
+        }
+    }
 }

@@ -161,18 +161,6 @@ fn missing_project_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the project file"));
 }
 
-#[test]
-fn offer_outside_the_policy_range() {
-    let mut text = project(r#""fdi_arrived_usd": "20000000""#);
-    text = text.replace(
-        "    ],\n)",
-        "    ],\n    offers: [(rule: \"fdi_reward_65\", project: \"P1\", year: 2024, amount: \"20000000\")],\n)",
-    );
-    let (code, err) = calc("offer", &text);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("outside the policy range"), "{err}");
-}
-
 // ---- rule packs --------------------------------------------------------------------
 
 fn rules_dir(name: &str, replace: &str, with: &str) -> PathBuf {

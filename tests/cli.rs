@@ -35,18 +35,20 @@ fn line<'a>(v: &'a Value, rule: &str, project: Option<&str>, year: u64) -> &'a V
 #[test]
 fn manufacturer_example_totals_and_lines() {
     let v = json(&["calc", "examples/manufacturer.ron", "--json"]);
-    assert_eq!(v["schema"], "incentives.breakdown/1");
-    assert_eq!(v["options"]["currency_reading"], "A");
-    // P1 2024: 35,000,000 USD × 4% = 1,400,000 in both documents; 65号 wins the tie (newer),
-    // and the officer's offer of 1,500,000 lies between that minimum and the 10,000,000 cap.
+    assert_eq!(v["schema"], "incentives.report/2");
+    assert_eq!(v["options"]["currency_reading"], "default");
+    // P1 2024: 35,000,000 USD × 4% = 1,400,000 in both documents; the officer's offer of
+    // 1,500,000 lies between that minimum and the 10,000,000 cap, so 65号 pays more and wins.
     let l65 = line(&v, "fdi_reward_65", Some("P1"), 2024);
     assert_eq!(l65["status"], "granted");
-    assert_eq!(l65["amount"], "1500000.00");
+    assert_eq!(l65["disposition"], "offered");
+    assert_eq!(l65["amount"], "1400000.00");
+    assert_eq!(l65["offered"], "1500000.00");
     assert_eq!(l65["ceiling"], "10000000.00");
     assert_eq!(l65["policy"], "渝府办发〔2023〕65号");
     let l107 = line(&v, "fdi_reward_107", Some("P1"), 2024);
     assert_eq!(l107["status"], "superseded");
-    assert_eq!(l107["superseded_by"], "fdi_reward_65");
+    assert_eq!(l107["superseded_by"]["rule"], "fdi_reward_65");
     assert_eq!(l107["amount"], "1400000.00");
     // P1 2025: 280,000,000 × 4% = 11,200,000, capped at 10,000,000.
     assert_eq!(
@@ -73,11 +75,25 @@ fn manufacturer_example_totals_and_lines() {
         line(&v, "green_retrofit_65", Some("P1"), 2025)["overlap_excluded"],
         true
     );
-    // Definite: 1,500,000 + 10,000,000 + 240,000 + 2,000,000 = 13,740,000.
-    assert_eq!(v["total"], "13740000.00");
-    // Ceilings: 20,000,000 (major project, 2023) + 10,000,000 × 3 (the paid foreign-capital
-    // lines) + 10,000,000 (smart retrofit) + 2,000,000 + 8,000,000 = 70,000,000.
-    assert_eq!(v["total_ceiling"], "70000000.00");
+    // Definite: 10,000,000 + 240,000 + 2,000,000 = 12,240,000; the offer is apart.
+    let total = &v["total"];
+    assert_eq!(total["definite"], "12240000.00");
+    assert_eq!(total["offered"], "1500000.00");
+    // Only ceilings: 20,000,000 (major project, 2023) + 10,000,000 (smart retrofit, 2025)
+    // + 8,000,000 (listing, 2025) = 38,000,000.
+    assert_eq!(total["ceilings"], "38000000.00");
+    // The most the grants can pay: those 38,000,000 + 10,000,000 × 3 (the paid
+    // foreign-capital lines) + 2,000,000 (R&D centre) = 70,000,000.
+    assert_eq!(total["grant_ceiling_total"], "70000000.00");
+    // Per year, firm and project lines together: 2024 = 240,000 + 2,000,000 definite.
+    let y2024 = v["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|y| y["year"] == 2024)
+        .unwrap();
+    assert_eq!(y2024["definite"], "2240000.00");
+    assert_eq!(y2024["offered"], "1500000.00");
 }
 
 #[test]
@@ -101,7 +117,7 @@ fn multi_year_schedule_is_assessed_year_by_year() {
         line(&v, "fdi_reward_65", Some("SC-1"), 2026)["amount"],
         "900000.00"
     );
-    assert_eq!(v["total"], "1140000.00");
+    assert_eq!(v["total"]["definite"], "1140000.00");
     let reason = line(&v, "fdi_reward_107", Some("SC-1"), 2023)["reason"]
         .as_str()
         .unwrap()
@@ -121,7 +137,7 @@ fn reading_b_converts_at_the_given_rate() {
         "--fx-rate",
         "7.1",
     ]);
-    assert_eq!(v["options"]["currency_reading"], "B");
+    assert_eq!(v["options"]["currency_reading"], "alternative");
     // 12,000,000 × 7.1 × 2% = 1,704,000; 45,000,000 × 7.1 × 2% = 6,390,000.
     assert_eq!(
         line(&v, "fdi_reward_65", Some("SC-1"), 2025)["amount"],
@@ -139,14 +155,29 @@ fn text_table_fits_and_explains() {
     assert_eq!(code, 0, "{err}");
     let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        flat.contains("35,000,000 USD × 4% = 1,400,000.00 元"),
+        flat.contains("USD 35,000,000 × 4% = CNY 1,400,000.00, minimum due"),
         "{out}"
     );
     assert!(
-        flat.contains("superseded by the higher fdi_reward_65"),
+        flat.contains("the higher Reward for foreign capital arrived (65号) (渝府办发〔2023〕65号) is paid instead"),
         "{out}"
     );
-    assert!(flat.contains("Total: definite 13,740,000.00 元"), "{out}");
+    // The answer first: the per-year table opens the output, the total within 25 lines.
+    let head: Vec<&str> = out.lines().take(25).collect();
+    assert!(
+        head[2].starts_with("Year") && head[2].contains("Definite"),
+        "{out}"
+    );
+    assert!(
+        head.iter().any(|l| l.starts_with("Total")
+            && l.contains("12,240,000.00")
+            && l.contains("1,500,000.00")),
+        "{out}"
+    );
+    assert!(
+        !flat.contains("fdi_reward_65 "),
+        "no rule ids in plain output: {out}"
+    );
     for l in out.lines() {
         assert!(
             unicode_width::UnicodeWidthStr::width(l) <= 80,
@@ -221,7 +252,7 @@ fn wulong_example_fee_saving_and_tax_credit_counted_once() {
         )["amount"],
         "36000.00"
     );
-    assert_eq!(v["fee_total"], "36000.00");
+
     // 10% × 800,000 = 80,000 ≤ 150,000 payable: shown in 105号 and in 32号, counted once.
     assert_eq!(
         line(&v, "safety_equipment_tax_credit_105", None, 2025)["amount"],
@@ -231,6 +262,49 @@ fn wulong_example_fee_saving_and_tax_credit_counted_once() {
         line(&v, "mine_safety_equip_eit_credit_32", None, 2025)["amount"],
         "80000.00"
     );
-    assert_eq!(v["tax_total"], "80000.00");
-    assert_eq!(v["total"], "0.00");
+    // Tax and fee benefits together, apart from grants: 36,000 + 80,000 = 116,000.
+    assert_eq!(v["total"]["tax_and_fees"], "116000.00");
+    assert_eq!(v["total"]["definite"], "0.00");
+}
+
+#[test]
+fn the_readme_fx_rate_example_runs_and_brings_the_offer_into_range() {
+    let (code, out, err) = run(&["calc", "examples/manufacturer.ron", "--fx-rate", "7.1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("低于政策最低额"), "{out}");
+    let v = json(&[
+        "calc",
+        "examples/manufacturer.ron",
+        "--json",
+        "--fx-rate",
+        "7.1",
+    ]);
+    // P1 2024: 35,000,000 × 7.1 × 4% = 9,940,000 (under the 10,000,000 cap); the offer of
+    // 1,500,000 is below that minimum and is raised to it.
+    let l65 = line(&v, "fdi_reward_65", Some("P1"), 2024);
+    assert_eq!(l65["amount"], "9940000.00");
+    assert_eq!(l65["offered"], "9940000.00");
+    // P2 2024: (15,000,000 − 3,000,000) × 7.1 × 2% = 1,704,000.
+    assert_eq!(
+        line(&v, "fdi_reward_65", Some("P2"), 2024)["amount"],
+        "1704000.00"
+    );
+    let (code, _, err) = run(&[
+        "calc",
+        "examples/manufacturer.ron",
+        "--fx-rate",
+        "7.1",
+        "--strict",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("outside the policy range"), "{err}");
+}
+
+#[test]
+fn no_currency_note_without_foreign_capital() {
+    let (code, out, err) = run(&["calc", "examples/wulong-charging.ron"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("币种口径"), "{out}");
+    let (_, out, _) = run(&["calc", "examples/manufacturer.ron"]);
+    assert!(out.contains("币种口径"), "{out}");
 }

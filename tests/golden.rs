@@ -5,7 +5,7 @@ use incentives::load::load_embedded;
 
 #[test]
 fn every_golden_example_holds() {
-    let base = load_embedded().expect("embedded packs load");
+    let base = std::sync::Arc::new(load_embedded().expect("embedded packs load"));
     let outcomes = run_all(&base);
     assert!(
         outcomes.len() >= 30,
@@ -35,7 +35,7 @@ fn every_golden_example_holds() {
 
 #[test]
 fn every_computed_rule_has_an_example() {
-    let base = load_embedded().expect("embedded packs load");
+    let base = std::sync::Arc::new(load_embedded().expect("embedded packs load"));
     let missing: Vec<&str> = base
         .rules
         .iter()

@@ -2,16 +2,17 @@
 //! date with the breakdown saying so.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use incentives::breakdown::{Breakdown, EvalOptions, Status, Step};
 use incentives::check::example_project;
 use incentives::engine::evaluate;
 use incentives::load::{load_texts, RuleBase};
+use incentives::messages::explain;
 use incentives::pack::{Example, ExampleOptions, Lang, RawValue};
-use incentives::render::explain::explain;
+use incentives::report::{EvalOptions, Node, Report, Status};
 
 /// The shipped packs, with `edit` applied to one file.
-fn packs(file: &str, edit: impl Fn(String) -> String) -> RuleBase {
+fn packs(file: &str, edit: impl Fn(String) -> String) -> Arc<RuleBase> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -24,11 +25,11 @@ fn packs(file: &str, edit: impl Fn(String) -> String) -> RuleBase {
             files.push((p.display().to_string(), text));
         }
     }
-    load_texts(&files).expect("packs load")
+    Arc::new(load_texts(&files).expect("packs load"))
 }
 
 /// One firm with one project in `year`, given `inputs`, evaluated against `base`.
-fn evaluate_case<'a>(base: &'a RuleBase, year: u16, inputs: &[(&str, RawValue)]) -> Breakdown<'a> {
+fn evaluate_case(base: &Arc<RuleBase>, year: u16, inputs: &[(&str, RawValue)]) -> Report {
     let ex = Example {
         name: "validity".into(),
         year,
@@ -45,14 +46,14 @@ fn evaluate_case<'a>(base: &'a RuleBase, year: u16, inputs: &[(&str, RawValue)])
     evaluate(base, &file, &EvalOptions::default()).unwrap()
 }
 
-fn status_in(base: &RuleBase, rule: &str, year: u16, flag: &str) -> (Status, Vec<String>) {
+fn status_in(base: &Arc<RuleBase>, rule: &str, year: u16, flag: &str) -> (Status, Vec<String>) {
     let b = evaluate_case(base, year, &[(flag, RawValue::Bool(true))]);
-    let line = b
-        .lines
-        .iter()
-        .find(|l| l.rule.id == rule && l.year == year)
-        .expect("line");
-    (line.status, explain(&base.catalog, line, Lang::En))
+    let line = b.lines_of(rule).find(|l| l.year == year).expect("line");
+    let sentences = explain(&b, line, Lang::En)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    (line.status, sentences)
 }
 
 #[test]
@@ -135,17 +136,9 @@ fn a_partial_year_is_flagged() {
             ("fdi_arrived_usd", text("20000000")),
         ],
     );
-    let l65 = b
-        .lines
-        .iter()
-        .find(|l| l.rule.id == "fdi_reward_65")
-        .unwrap();
+    let l65 = b.lines_of("fdi_reward_65").next().unwrap();
     assert!(l65.partial_year);
-    assert!(matches!(l65.trace[0], Step::InForce { partial: true, .. }));
-    let l107 = b
-        .lines
-        .iter()
-        .find(|l| l.rule.id == "fdi_reward_107")
-        .unwrap();
+    assert!(matches!(l65.trace[0], Node::InForce { partial: true, .. }));
+    let l107 = b.lines_of("fdi_reward_107").next().unwrap();
     assert!(!l107.partial_year);
 }

@@ -1,30 +1,78 @@
-//! The JSON contract (`incentives calc --json`), documented in `docs/json.md`.
-//! Amounts are decimal strings in yuan with two decimals; the schema id is versioned.
+//! The JSON contract (`incentives calc --json`), documented in `docs/json.md`: the report's
+//! typed data with every sentence in the language of `--lang`. Amounts are decimal strings
+//! in yuan rounded to the fen; the schema id is versioned.
 
-use serde_json::{json, Value as Json};
+use serde_json::{json, Map, Value as Json};
 
-use crate::breakdown::{totals_of, Breakdown, Line};
-use crate::inputs::InputCatalog;
+use crate::messages::{describe_node, leads, reason, rule_name};
 use crate::money::fen_string;
 use crate::pack::{Benefit, Lang};
-use crate::render::explain::{explain, reason};
+use crate::report::{Line, Report, Summary};
 
-pub const SCHEMA: &str = "incentives.breakdown/1";
+pub const SCHEMA: &str = "incentives.report/2";
 
 fn money(v: Option<rust_decimal::Decimal>) -> Json {
     v.map_or(Json::Null, |d| Json::String(fen_string(d)))
 }
 
-fn line_json(catalog: &InputCatalog, b: &Breakdown, l: &Line, lang: Lang) -> Json {
+fn summary_json(s: &Summary) -> Json {
     json!({
-        "rule": l.rule.id,
-        "policy": l.document.number,
-        "title": {"zh": l.rule.title.zh, "en": l.rule.title.en},
-        "clause": l.rule.clause,
-        "project": b.project_name(l),
+        "year": s.year,
+        "definite": fen_string(s.definite),
+        "offered": fen_string(s.offered),
+        "ceilings": fen_string(s.ceilings),
+        "tax_and_fees": fen_string(s.tax_and_fees),
+        "tax_and_fee_ceilings": fen_string(s.tax_and_fee_ceilings),
+        "unquantified": s.unquantified,
+        "in_kind": s.in_kind,
+        "grant_ceiling_total": fen_string(s.grant_ceiling_total),
+        "open_ceilings": s.open_ceilings,
+    })
+}
+
+/// The nodes `range` of a line's trace as a nested tree.
+fn tree(report: &Report, l: &Line, from: usize, to: usize, lang: Lang) -> Vec<Json> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < to {
+        let node = &l.trace[i];
+        let mut fields = match serde_json::to_value(node) {
+            Ok(Json::Object(m)) => m,
+            _ => Map::new(),
+        };
+        fields.insert("text".into(), describe_node(report, l, i, lang).into());
+        let len = node.subtree_len();
+        if len > 0 {
+            let end = (i + 1 + len).min(to);
+            fields.insert(
+                "children".into(),
+                Json::Array(tree(report, l, i + 1, end, lang)),
+            );
+        }
+        out.push(Json::Object(fields));
+        i += 1 + len;
+    }
+    out
+}
+
+fn line_json(report: &Report, l: &Line, lang: Lang) -> Json {
+    let rule = report.rule(l);
+    let document = report.document(l);
+    let base = report.rule_base();
+    json!({
+        "rule": rule.id,
+        "policy": document.number,
+        "title": {"zh": rule.title.zh, "en": rule.title.en},
+        "clause": rule.clause,
+        "project": report.project_name(l),
         "year": l.year,
         "status": l.status.key(),
-        "benefit": match l.rule.benefit {
+        "disposition": l.disposition.key(),
+        "already_granted_in": match l.disposition {
+            crate::report::Disposition::AlreadyGranted { year } => Some(year),
+            _ => None,
+        },
+        "benefit": match rule.benefit {
             Benefit::Grant => "grant",
             Benefit::TaxBenefit => "tax_benefit",
             Benefit::FeeSaving => "fee_saving",
@@ -32,44 +80,64 @@ fn line_json(catalog: &InputCatalog, b: &Breakdown, l: &Line, lang: Lang) -> Jso
         },
         "amount": money(l.amount),
         "ceiling": money(l.ceiling),
-        "superseded_by": l.superseded_by.map(|r| r.id.as_str()),
+        "offered": money(l.offered),
+        "superseded_by": l.superseded_by.map(|s| json!({
+            "rule": base.rule(s).id,
+            "name": rule_name(report, s, lang),
+        })),
         "overlap_excluded": l.overlap_excluded,
-        "stacking_group": l.group.map(|g| g.id.as_str()),
-        "payer": l.payer.map(|p| json!({"zh": p.zh, "en": p.en})),
-        "lead": l.rule.lead,
-        "quote": l.rule.quote,
-        "source": {"line": l.rule.line},
-        "reason": reason(catalog, l, lang),
-        "explanation": explain(catalog, l, lang),
+        "stacking_group": report.group(l).map(|g| g.id.as_str()),
+        "payer": l.payer.and_then(|i| rule.payer.get(i as usize)).map(|p| json!({"zh": p.payer.zh, "en": p.payer.en})),
+        "lead": rule.lead,
+        "lead_text": leads(report, rule, lang),
+        "quote": rule.quote,
+        "source": {"file": base.documents[l.slot.document].source.file, "line": rule.line},
+        "reason": reason(report, l, lang),
+        "explanation": tree(report, l, 0, l.trace.len(), lang),
     })
 }
 
-/// The whole breakdown as the documented JSON object.
-pub fn to_json(catalog: &InputCatalog, b: &Breakdown, lang: Lang) -> Json {
-    let totals = b.totals();
-    let by_project: Vec<Json> = (0..b.projects.len())
-        .map(|p| {
-            let t = totals_of(b.lines.iter().filter(|l| l.project == Some(p)));
-            json!({"project": b.projects[p], "total": fen_string(t.total), "total_ceiling": fen_string(t.total_ceiling)})
+/// The whole report as the documented JSON object.
+pub fn to_json(report: &Report, lang: Lang) -> Json {
+    let by_project: Vec<Json> = (0..report.projects.len())
+        .filter_map(|p| {
+            let s = report
+                .summary_of(report.lines.iter().filter(|l| l.project == Some(p)))
+                .ok()?;
+            let mut j = summary_json(&s);
+            j["project"] = report.projects[p].clone().into();
+            Some(j)
+        })
+        .collect();
+    let bases: Vec<Json> = report
+        .readings_taken()
+        .into_iter()
+        .map(|(doc, r, alternative)| {
+            json!({
+                "id": r.id,
+                "document": doc.number,
+                "title": r.title.get(lang),
+                "alternative_selected": alternative,
+                "taken": if alternative { r.alternative.get(lang) } else { r.default.get(lang) },
+                "other": if alternative { r.default.get(lang) } else { r.alternative.get(lang) },
+            })
         })
         .collect();
     json!({
         "schema": SCHEMA,
-        "subject": b.subject,
+        "subject": report.subject,
+        "projects": report.projects,
         "options": {
-            "currency_reading": if b.options.fx_rate.is_some() { "B" } else { "A" },
-            "fx_rate": b.options.fx_rate.map(|r| r.to_string()),
-            "readings": b.options.readings,
+            "currency_reading": if report.options.fx_rate.is_some() { "alternative" } else { "default" },
+            "fx_rate": report.options.fx_rate.map(|r| r.to_string()),
+            "readings": report.options.readings,
+            "strict": report.options.strict,
         },
-        "lines": b.lines.iter().map(|l| line_json(catalog, b, l, lang)).collect::<Vec<_>>(),
-        "total": fen_string(totals.total),
-        "total_ceiling": fen_string(totals.total_ceiling),
-        "tax_total": fen_string(totals.tax),
-        "tax_ceiling": fen_string(totals.tax_ceiling),
-        "fee_total": fen_string(totals.fees),
-        "fee_ceiling": fen_string(totals.fees_ceiling),
-        "open_ceilings": totals.open_ceilings,
+        "uses_usd_figures": report.uses_usd_figures(),
+        "bases": bases,
+        "years": report.years.iter().map(summary_json).collect::<Vec<_>>(),
+        "total": summary_json(&report.total),
         "by_project": by_project,
-        "rejected_offers": b.rejected_offers,
+        "lines": report.lines.iter().map(|l| line_json(report, l, lang)).collect::<Vec<_>>(),
     })
 }

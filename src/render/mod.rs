@@ -1,5 +1,4 @@
-//! Renderers: each turns a `Breakdown` into one medium and computes nothing itself.
+//! Renderers: each turns a `Report` into one medium and computes nothing itself.
 
-pub mod explain;
 pub mod json;
 pub mod text;

@@ -1,22 +1,25 @@
-//! The readable table printed by `incentives calc`: one block per project and year,
-//! one row per line, the explanation indented below it; sized for an 80-column terminal.
+//! The readable report printed by `incentives calc`: the per-year answer first, then one
+//! block per project and year with each line's explanation indented below it; sized for an
+//! 80-column terminal. It computes nothing: every figure and verdict comes from the report,
+//! every sentence from the message catalogue.
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::breakdown::{totals_of, Breakdown, Line, Observed, Status, Step, Totals};
-use crate::inputs::InputCatalog;
-use crate::inputs::Value;
-use crate::money::{wan_yuan, yuan};
-use crate::pack::Cond;
+use crate::messages::{
+    describe_node, disposition_label, explain, leads, line_figure, money, money_wan, reason, t,
+};
+use crate::money::fen_string;
+use crate::money::group_thousands;
 use crate::pack::Lang;
-use crate::render::explain::{explain, reason, t};
+use crate::report::{Disposition, Line, Report, Summary};
 
 /// How much of each line to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detail {
-    /// Full explanation for lines that pay or are superseded; one reason for the rest.
+    /// Full explanation for lines that pay, are eligible or are superseded; one reason for
+    /// lines the project's own figures fail; a count of the rest.
     Normal,
-    /// Full explanation for every line.
+    /// Full explanation for every line, with rule ids and source lines.
     Verbose,
 }
 
@@ -87,214 +90,298 @@ fn pad_between(left: &str, right: &str, width: usize) -> String {
     }
 }
 
-fn figure_of(l: &Line, lang: Lang) -> String {
-    match l.status {
-        Status::Granted => match l.amount {
-            Some(a) => yuan(a),
-            None => String::new(),
-        },
-        Status::CeilingOnly => match l.ceiling {
-            Some(c) => format!("{}{}", t(lang, "最高 ", "up to "), yuan(c)),
-            None => String::new(),
-        },
-        Status::Unquantified => t(lang, "金额待定", "amount case by case").to_owned(),
-        Status::Superseded => match (l.amount, l.ceiling) {
-            (Some(a), _) => format!("({})", yuan(a)),
-            (None, Some(c)) => format!("({}{})", t(lang, "最高 ", "up to "), yuan(c)),
-            _ => String::new(),
-        },
-        _ => String::new(),
+/// Pads `text` on the left to `width` display columns.
+fn right(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+fn left(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+fn amount_cell(v: rust_decimal::Decimal) -> String {
+    group_thousands(&fen_string(v))
+}
+
+/// The answer first: per year, firm and project lines together, one column per kind.
+fn summary_table(out: &mut String, report: &Report, lang: Lang) {
+    let heads = match lang {
+        Lang::Zh => [
+            "年度",
+            "确定可获",
+            "协商额",
+            "仅上限",
+            "税费减免",
+            "金额未定",
+        ],
+        Lang::En => [
+            "Year",
+            "Definite",
+            "Offered",
+            "Up to",
+            "Tax & fees",
+            "No amount",
+        ],
+    };
+    let widths = [6, 16, 15, 16, 15, 9];
+    let row = |cells: [String; 6]| -> String {
+        let mut line = left(&cells[0], widths[0]);
+        for (c, w) in cells[1..].iter().zip(&widths[1..]) {
+            line.push_str(&right(c, *w));
+        }
+        line.push('\n');
+        line
+    };
+    out.push_str(&row(heads.map(str::to_owned)));
+    out.push_str(&"-".repeat(widths.iter().sum()));
+    out.push('\n');
+    let cells = |label: String, s: &Summary| {
+        [
+            label,
+            amount_cell(s.definite),
+            amount_cell(s.offered),
+            amount_cell(s.ceilings),
+            amount_cell(s.tax_and_fees),
+            match lang {
+                Lang::Zh => format!("{} 项", s.unquantified),
+                Lang::En => s.unquantified.to_string(),
+            },
+        ]
+    };
+    for y in &report.years {
+        let label = y.year.map(|y| y.to_string()).unwrap_or_default();
+        out.push_str(&row(cells(label, y)));
+    }
+    out.push_str(&"-".repeat(widths.iter().sum()));
+    out.push('\n');
+    out.push_str(&row(cells(
+        t(lang, "合计", "Total").to_owned(),
+        &report.total,
+    )));
+    let note = match lang {
+        Lang::Zh => format!(
+            "单位：元。确定可获 {}，为政策确定金额或最低额；协商额为拟给予金额，单列；仅上限为最高额，具体金额经审核确定；税费减免另计，不与资金奖补相加；金额未定为符合条件但原文未给出金额的项数{}。",
+            money_wan(report.total.definite, lang),
+            if report.total.in_kind > 0 {
+                format!("；另有非资金支持 {} 项", report.total.in_kind)
+            } else {
+                String::new()
+            }
+        ),
+        Lang::En => format!(
+            "Amounts in CNY. Definite ({}) is what the texts fix or guarantee as a minimum; offered is an officer's figure, counted apart; up to is a ceiling set on review; tax and fee benefits are never added to grants; no amount counts eligible lines whose text states none{}.",
+            money(report.total.definite, lang),
+            if report.total.in_kind > 0 {
+                format!("; {} more lines are support in kind", report.total.in_kind)
+            } else {
+                String::new()
+            }
+        ),
+    };
+    out.push_str(&wrap(&note, WIDTH, "", ""));
+    out.push('\n');
+}
+
+/// The 口径 the figures rest on, each once.
+fn bases_block(out: &mut String, report: &Report, lang: Lang) {
+    if report.uses_usd_figures() {
+        let currency = match (report.options.fx_rate, lang) {
+            (None, Lang::Zh) => "外资奖励币种口径（默认，按原文）：以美元金额为基数，按人民币计发".to_owned(),
+            (None, Lang::En) => "Foreign-capital currency basis (default, the literal text): the USD figure is the base, paid in CNY".to_owned(),
+            (Some(r), Lang::Zh) => format!("外资奖励币种口径（备选）：按 1 美元 = {r} 元折算"),
+            (Some(r), Lang::En) => format!("Foreign-capital currency basis (alternative): converted at USD 1 = CNY {r}"),
+        };
+        out.push_str(&wrap(&currency, WIDTH, "", "  "));
+        out.push('\n');
+    }
+    for (_, reading, alternative) in report.readings_taken() {
+        let s = match (lang, alternative) {
+            (Lang::Zh, false) => {
+                format!("口径：{}（默认）：{}", reading.title.zh, reading.default.zh)
+            }
+            (Lang::Zh, true) => format!(
+                "口径：{}（已选备选口径）：{}",
+                reading.title.zh, reading.alternative.zh
+            ),
+            (Lang::En, false) => format!(
+                "Basis: {} (default): {}",
+                reading.title.en, reading.default.en
+            ),
+            (Lang::En, true) => format!(
+                "Basis: {} (alternative selected): {}",
+                reading.title.en, reading.alternative.en
+            ),
+        };
+        out.push_str(&wrap(&s, WIDTH, "", "  "));
+        out.push('\n');
     }
 }
 
-fn line_block(out: &mut String, catalog: &InputCatalog, l: &Line, lang: Lang, detail: Detail) {
-    let status = format!("[{}]", l.status.label(lang));
-    let head = format!("{status} {}", l.rule.title.get(lang));
-    out.push_str(&pad_between(&head, &figure_of(l, lang), WIDTH));
+fn line_block(out: &mut String, report: &Report, l: &Line, lang: Lang, detail: Detail) {
+    let rule = report.rule(l);
+    let document = report.document(l);
+    let head = format!(
+        "[{}] {}",
+        disposition_label(l.disposition, lang),
+        rule.title.get(lang)
+    );
+    out.push_str(&pad_between(&head, &line_figure(l, lang), WIDTH));
     out.push('\n');
-    let mut cite = format!("{} {}", l.document.number, l.rule.clause);
-    if l.status == Status::Granted {
-        if let Some(c) = l.ceiling {
-            cite.push_str(&format!(" · {}{}", t(lang, "上限 ", "ceiling "), yuan(c)));
-        }
-        if let Some(a) = l.amount {
-            cite.push_str(&format!(" · {}", wan_yuan(a)));
+    let mut cite = format!("{} {}", document.number, rule.clause);
+    if let Some(c) = l
+        .ceiling
+        .filter(|_| matches!(l.disposition, Disposition::Definite | Disposition::Offered))
+    {
+        cite.push_str(&format!(
+            " · {}{}",
+            t(lang, "上限 ", "ceiling "),
+            money(c, lang)
+        ));
+    }
+    if let (Some(a), Disposition::Definite | Disposition::Offered) =
+        (l.counted_amount(), l.disposition)
+    {
+        if lang == Lang::Zh && a >= rust_decimal::Decimal::from(10_000) {
+            cite.push_str(&format!(" · {}", crate::money::wan_yuan(a)));
         }
     }
-    let full = detail == Detail::Verbose
-        || matches!(
-            l.status,
-            Status::Granted | Status::CeilingOnly | Status::Unquantified | Status::Superseded
-        );
+    if detail == Detail::Verbose {
+        cite.push_str(&format!(" · {} L{}", rule.id, rule.line));
+    }
+    let full = detail == Detail::Verbose || l.disposition.relevant();
     if full {
         out.push_str(&wrap(&cite, WIDTH, "      ", "      "));
         out.push('\n');
-        for s in explain(catalog, l, lang) {
-            out.push_str(&wrap(&s, WIDTH, "      · ", "        "));
+        for (depth, s) in explain(report, l, lang) {
+            let first = format!("      {}· ", "  ".repeat(depth));
+            let rest = " ".repeat(first.width());
+            out.push_str(&wrap(&s, WIDTH, &first, &rest));
             out.push('\n');
         }
-        for n in &l.rule.notes {
+        for n in &rule.notes {
             out.push_str(&wrap(n.get(lang), WIDTH, "      ※ ", "        "));
             out.push('\n');
         }
-        let quote = format!("「{}」（{}）", l.rule.quote, l.rule.lead.join("、"));
+        let quote = match lang {
+            Lang::Zh => format!(
+                "「{}」（牵头单位：{}）",
+                rule.quote,
+                leads(report, rule, lang)
+            ),
+            Lang::En => format!("「{}」 (lead: {})", rule.quote, leads(report, rule, lang)),
+        };
         out.push_str(&wrap(&quote, WIDTH, "      ", "       "));
         out.push('\n');
-    } else if let Some(r) = reason(catalog, l, lang) {
-        out.push_str(&wrap(&r, WIDTH, "      ", "        "));
-        out.push('\n');
+    } else {
+        let why = match l.disposition {
+            Disposition::AlreadyGranted { .. } => l
+                .trace
+                .iter()
+                .position(|n| matches!(n, crate::report::Node::OneTimeAlreadyCounted { .. }))
+                .map(|i| describe_node(report, l, i, lang)),
+            _ => reason(report, l, lang),
+        };
+        if let Some(r) = why {
+            out.push_str(&wrap(&r, WIDTH, "      ", "        "));
+            out.push('\n');
+        }
     }
 }
 
-fn totals_block(out: &mut String, label: &str, t_: &Totals, lang: Lang) {
-    let mut s = match lang {
-        Lang::Zh => format!(
-            "{label}：确定可获 {}（{}）；上限合计 {}",
-            yuan(t_.total),
-            wan_yuan(t_.total),
-            yuan(t_.total_ceiling)
-        ),
-        Lang::En => format!(
-            "{label}: definite {} ({}); ceilings add up to {}",
-            yuan(t_.total),
-            wan_yuan(t_.total),
-            yuan(t_.total_ceiling)
-        ),
-    };
-    let apart = [
-        (t_.tax, t_.tax_ceiling, "税收优惠", "tax benefits"),
-        (t_.fees, t_.fees_ceiling, "费用减免", "fee savings"),
-    ];
-    for (amount, ceiling, zh, en) in apart {
-        if amount.is_zero() && ceiling.is_zero() {
-            continue;
-        }
-        s.push_str(&match lang {
-            Lang::Zh => format!("；{zh}（另计）{}，上限 {}", yuan(amount), yuan(ceiling)),
-            Lang::En => format!("; {en} (apart) {}, up to {}", yuan(amount), yuan(ceiling)),
-        });
-    }
-    if t_.open_ceilings > 0 {
-        s.push_str(t(
-            lang,
-            "；部分项目无上限，上限合计按其最低额计",
-            "; some lines state no ceiling and count at their minimum",
+fn subtotal(out: &mut String, s: &Summary, lang: Lang) {
+    let mut parts: Vec<String> = Vec::new();
+    let label = |zh: &'static str, en: &'static str| t(lang, zh, en);
+    parts.push(format!(
+        "{} {}",
+        label("确定可获", "definite"),
+        money(s.definite, lang)
+    ));
+    if !s.offered.is_zero() {
+        parts.push(format!(
+            "{} {}",
+            label("协商额", "offered"),
+            money(s.offered, lang)
         ));
     }
-    out.push_str(&wrap(&s, WIDTH, "", "  "));
+    if !s.ceilings.is_zero() {
+        parts.push(format!(
+            "{} {}",
+            label("仅上限", "up to"),
+            money(s.ceilings, lang)
+        ));
+    }
+    if !s.tax_and_fees.is_zero() || !s.tax_and_fee_ceilings.is_zero() {
+        parts.push(format!(
+            "{} {}",
+            label("税费减免（另计）", "tax and fees (apart)"),
+            money(s.tax_and_fees, lang)
+        ));
+    }
+    if s.unquantified > 0 {
+        parts.push(format!(
+            "{} {}",
+            label("金额未定", "no amount"),
+            s.unquantified
+        ));
+    }
+    let text = format!(
+        "{}{}{}",
+        t(lang, "小计", "Subtotal"),
+        t(lang, "：", ": "),
+        parts.join(t(lang, "；", "; "))
+    );
+    out.push_str(&wrap(&text, WIDTH, "", "  "));
     out.push('\n');
 }
 
-/// An ineligible line where the project does not claim what the rule rewards: a failed
-/// yes/no or choice input left at its default ("no", "none"), or a figure not given or zero.
-/// Such lines are counted, and listed only in verbose output; a line that fails only on a
-/// figure the project did give (9,800,000 USD against 10,000,000) stays listed.
-fn not_claimed(catalog: &InputCatalog, l: &Line) -> bool {
-    if matches!(l.first_failure(), Some(Step::Missing(_) | Step::ZeroAmount)) {
-        return true;
-    }
-    l.trace.iter().any(|step| {
-        let Step::Check {
-            cond,
-            observed,
-            passed: false,
-        } = step
-        else {
-            return false;
-        };
-        if *observed == Observed::Missing {
-            return true;
-        }
-        let input = match cond {
-            Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _) => r,
-            _ => return false,
-        };
-        match observed {
-            Observed::Value(v @ (Value::Flag(_) | Value::Choice(_))) => {
-                catalog.defaults.get(input.slot).copied().flatten() == Some(*v)
-            }
-            _ => false,
-        }
-    })
-}
-
-/// An ineligible line of a district document that fails on a choice (the district): the
-/// project is elsewhere, so the district's policy is counted, not listed.
-fn other_district(l: &Line) -> bool {
-    matches!(l.document.level, crate::pack::Level::District(_))
-        && matches!(
-            l.first_failure(),
-            Some(Step::Check {
-                cond: Cond::Is(..) | Cond::OneOf(..),
-                ..
-            })
-        )
-}
-
-/// The breakdown as text.
-pub fn render(catalog: &InputCatalog, b: &Breakdown, lang: Lang, detail: Detail) -> String {
+/// The report as text.
+pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
     let mut out = String::new();
     out.push_str(&match lang {
-        Lang::Zh => format!("招商引资政策兑现测算 · {}\n", b.subject),
-        Lang::En => format!("Incentive breakdown · {}\n", b.subject),
+        Lang::Zh => format!("招商引资政策兑现测算 · {}\n\n", report.subject),
+        Lang::En => format!("Incentive report · {}\n\n", report.subject),
     });
-    let reading = match (b.options.fx_rate, lang) {
-        (None, Lang::Zh) => "外资奖励币种：读法A（默认，按原文）：以美元金额为基数，按人民币计发".to_owned(),
-        (None, Lang::En) => "Foreign-capital currency: reading A (default, the literal text): the USD figure is the base, paid in RMB".to_owned(),
-        (Some(r), Lang::Zh) => format!("外资奖励币种：读法B（备选）：按 1 美元 = {r} 元折算"),
-        (Some(r), Lang::En) => format!("Foreign-capital currency: reading B (alternative): converted at 1 USD = {r} CNY"),
-    };
-    out.push_str(&wrap(&reading, WIDTH, "", "  "));
-    out.push('\n');
-    for r in &b.options.readings {
-        out.push_str(&format!(
-            "{}{r}\n",
-            t(lang, "已选备选读法：", "Alternative reading selected: ")
-        ));
-    }
+    summary_table(&mut out, report, lang);
+    bases_block(&mut out, report, lang);
     let mut blocks: Vec<(Option<usize>, u16)> = Vec::new();
-    for l in &b.lines {
+    for l in &report.lines {
         if !blocks.contains(&(l.project, l.year)) {
             blocks.push((l.project, l.year));
         }
     }
     for (project, year) in blocks {
         let heading = match (project, lang) {
-            (Some(p), Lang::Zh) => format!("项目 {} · {year} 年", b.projects[p]),
-            (Some(p), Lang::En) => format!("Project {} · {year}", b.projects[p]),
-            (None, Lang::Zh) => format!("企业整体 · {year} 年",),
+            (Some(p), Lang::Zh) => format!("项目 {} · {year} 年", report.projects[p]),
+            (Some(p), Lang::En) => format!("Project {} · {year}", report.projects[p]),
+            (None, Lang::Zh) => format!("企业整体 · {year} 年"),
             (None, Lang::En) => format!("The firm as a whole · {year}"),
         };
         out.push('\n');
         out.push_str(&format!("== {heading} ==\n"));
         let in_block = || {
-            b.lines
+            report
+                .lines
                 .iter()
                 .filter(move |l| l.project == project && l.year == year)
         };
-        let mut shown = 0;
-        let mut hidden = 0;
-        let mut unclaimed = 0;
-        let mut elsewhere = 0;
+        let (mut shown, mut unclaimed, mut elsewhere, mut hidden) = (0, 0, 0, 0);
         // What pays first, then what is superseded, then what does not apply.
         let mut ordered: Vec<&Line> = in_block().collect();
-        ordered.sort_by_key(|l| l.status);
+        ordered.sort_by_key(|l| l.disposition);
         for l in ordered {
-            if l.status == Status::NotInForce && detail != Detail::Verbose {
-                hidden += 1;
-                continue;
-            }
-            if l.status == Status::Ineligible && detail != Detail::Verbose {
-                if other_district(l) {
-                    elsewhere += 1;
-                    continue;
-                }
-                if not_claimed(catalog, l) {
-                    unclaimed += 1;
+            if detail != Detail::Verbose {
+                let counter = match l.disposition {
+                    Disposition::NotInForce => Some(&mut hidden),
+                    Disposition::OtherDistrict => Some(&mut elsewhere),
+                    Disposition::NotClaimed => Some(&mut unclaimed),
+                    _ => None,
+                };
+                if let Some(c) = counter {
+                    *c += 1;
                     continue;
                 }
             }
-            line_block(&mut out, catalog, l, lang, detail);
+            line_block(&mut out, report, l, lang, detail);
             shown += 1;
         }
         let notes = [
@@ -332,25 +419,17 @@ pub fn render(catalog: &InputCatalog, b: &Breakdown, lang: Lang, detail: Detail)
             out.push('\n');
         }
         if shown > 0 {
-            totals_block(
-                &mut out,
-                t(lang, "小计", "Subtotal"),
-                &totals_of(in_block()),
-                lang,
-            );
+            if let Ok(s) = report.summary_of(in_block()) {
+                subtotal(&mut out, &s, lang);
+            }
         }
     }
     out.push('\n');
-    totals_block(&mut out, t(lang, "合计", "Total"), &b.totals(), lang);
     out.push_str(&wrap(
         t(lang,
-          "说明：“确定可获”为政策文本给出的确定金额或最低额；“最高”为上限，具体金额经审核确定。金额四舍五入到分。",
-          "Note: \"definite\" is the sum the policy text fixes or guarantees as a minimum; \"up to\" is a ceiling set on review. Amounts are rounded to the fen, half away from zero."),
+          "说明：“确定可获”为政策文本给出的确定金额或最低额；“最高”为上限，具体金额经审核确定；各项金额为测算值，以牵头单位审核为准。金额四舍五入到分，合计为所列金额之和。",
+          "Note: \"definite\" is the sum the policy text fixes or guarantees as a minimum; \"up to\" is a ceiling set on review; every figure is an estimate subject to review by the lead agencies. Amounts are rounded to the fen, half away from zero, and every total adds the amounts as printed."),
         WIDTH, "", ""));
     out.push('\n');
-    for r in &b.rejected_offers {
-        out.push_str(&wrap(r, WIDTH, "! ", "  "));
-        out.push('\n');
-    }
     out
 }

@@ -1,0 +1,875 @@
+//! The message catalogue: every sentence a person reads about a report, in Chinese or
+//! English. The engine and the report hold typed nodes only; every front end (text, JSON,
+//! the app, the PDF) words them through these functions, so they all say the same thing.
+
+use rust_decimal::Decimal;
+
+use crate::inputs::{InputCatalog, Value};
+use crate::load::RuleSlot;
+use crate::money::{fen_string, group_thousands, percent, plain, wan_yuan};
+use crate::pack::*;
+use crate::report::{Disposition, Junction, Line, Node, Observed, OfferFit, PeriodOf, Report};
+
+/// An amount in yuan, rounded to the fen: `1,000,000.00 元` / `CNY 1,000,000.00`.
+pub fn money(value: Decimal, lang: Lang) -> String {
+    let digits = group_thousands(&fen_string(value));
+    match lang {
+        Lang::Zh => format!("{digits} 元"),
+        Lang::En => format!("CNY {digits}"),
+    }
+}
+
+/// An amount with its 万元 figure beside it where that helps: `1,400,000.00 元（140万元）`.
+pub fn money_wan(value: Decimal, lang: Lang) -> String {
+    if value.abs() < Decimal::from(10_000) {
+        return money(value, lang);
+    }
+    match lang {
+        Lang::Zh => format!("{}（{}）", money(value, lang), wan_yuan(value)),
+        Lang::En => money(value, lang),
+    }
+}
+
+/// Picks the Chinese or English wording.
+pub fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// A figure in the unit of the expression it came from.
+pub fn figure(catalog: &InputCatalog, e: &Expr, rule: &Rule, value: Decimal, lang: Lang) -> String {
+    match expr_unit(catalog, e, rule) {
+        Some(Unit::Yuan) => money(value, lang),
+        Some(Unit::Ratio) => percent(value),
+        Some(u) => {
+            let unit = u.label(lang);
+            if unit.is_empty() {
+                plain(value)
+            } else {
+                format!("{} {unit}", plain(value))
+            }
+        }
+        None => plain(value),
+    }
+}
+
+fn expr_unit(catalog: &InputCatalog, e: &Expr, rule: &Rule) -> Option<Unit> {
+    match e {
+        Expr::Input(r) => match catalog.decls.get(r.slot).map(|d| &d.kind) {
+            Some(InputKind::Number(u)) => Some(*u),
+            _ => None,
+        },
+        Expr::Base => rule.base.as_ref().and_then(|b| expr_unit(catalog, b, rule)),
+        Expr::Minus(a, _) | Expr::Times(a, _) => expr_unit(catalog, a, rule),
+        Expr::Plus(v) | Expr::Product(v) | Expr::Min(v) | Expr::Max(v) => {
+            v.iter().find_map(|x| expr_unit(catalog, x, rule))
+        }
+        Expr::Reading { default, .. } => expr_unit(catalog, default, rule),
+        Expr::Const(_) | Expr::Year => None,
+    }
+}
+
+/// What an expression is, in words: "当年实际到位外资金额 − 外方股东贷款".
+pub fn describe_expr(catalog: &InputCatalog, e: &Expr, rule: &Rule, lang: Lang) -> String {
+    match e {
+        Expr::Input(r) => catalog
+            .decls
+            .get(r.slot)
+            .map_or_else(|| r.id.clone(), |d| d.label.get(lang).to_owned()),
+        Expr::Base => match &rule.base {
+            Some(b) => describe_expr(catalog, b, rule, lang),
+            None => t(lang, "基数", "the base").to_owned(),
+        },
+        Expr::Const(d) => plain(d.0),
+        Expr::Year => t(lang, "年度", "the year").to_owned(),
+        Expr::Minus(a, b) => format!(
+            "{} − {}",
+            describe_expr(catalog, a, rule, lang),
+            describe_expr(catalog, b, rule, lang)
+        ),
+        Expr::Plus(v) => v
+            .iter()
+            .map(|x| describe_expr(catalog, x, rule, lang))
+            .collect::<Vec<_>>()
+            .join(" + "),
+        Expr::Times(a, k) => format!("{} × {}", describe_expr(catalog, a, rule, lang), plain(k.0)),
+        Expr::Product(v) => v
+            .iter()
+            .map(|x| describe_expr(catalog, x, rule, lang))
+            .collect::<Vec<_>>()
+            .join(" × "),
+        Expr::Min(v) | Expr::Max(v) => format!(
+            "{}({})",
+            if matches!(e, Expr::Min(_)) {
+                "min"
+            } else {
+                "max"
+            },
+            v.iter()
+                .map(|x| describe_expr(catalog, x, rule, lang))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Expr::Reading { default, .. } => describe_expr(catalog, default, rule, lang),
+    }
+}
+
+fn option_label(catalog: &InputCatalog, r: &InputRef, index: u16, lang: Lang) -> String {
+    match catalog.decls.get(r.slot).map(|d| &d.kind) {
+        Some(InputKind::Choice(options)) => options
+            .get(index as usize)
+            .map_or_else(|| "?".to_owned(), |o| o.label.get(lang).to_owned()),
+        _ => "?".to_owned(),
+    }
+}
+
+fn input_label(catalog: &InputCatalog, r: &InputRef, lang: Lang) -> String {
+    catalog
+        .decls
+        .get(r.slot)
+        .map_or_else(|| r.id.clone(), |d| d.label.get(lang).to_owned())
+}
+
+fn observed_text(
+    catalog: &InputCatalog,
+    cond_input: Option<&InputRef>,
+    e: Option<&Expr>,
+    rule: &Rule,
+    o: Observed,
+    lang: Lang,
+) -> String {
+    match o {
+        Observed::Missing => t(lang, "未填写", "not given").to_owned(),
+        Observed::Year(y) => y.to_string(),
+        Observed::Figure(d) | Observed::Value(Value::Num(d)) => match e {
+            Some(e) => figure(catalog, e, rule, d, lang),
+            None => plain(d),
+        },
+        Observed::Value(Value::Flag(b)) => t(
+            lang,
+            if b { "是" } else { "否" },
+            if b { "yes" } else { "no" },
+        )
+        .to_owned(),
+        Observed::Value(Value::Choice(i)) => match cond_input {
+            Some(r) => option_label(catalog, r, i, lang),
+            None => i.to_string(),
+        },
+        Observed::Value(Value::Year(y)) => y.to_string(),
+    }
+}
+
+fn mark(passed: bool, lang: Lang) -> &'static str {
+    match (passed, lang) {
+        (true, Lang::Zh) => "✓ 符合",
+        (false, Lang::Zh) => "✗ 不符合",
+        (true, Lang::En) => "✓ met",
+        (false, Lang::En) => "✗ not met",
+    }
+}
+
+/// One condition check: "当年实际到位外资金额：9,800,000 美元；需超过 10,000,000（超过，不含本数） ✗ 不符合".
+pub fn describe_check(
+    catalog: &InputCatalog,
+    rule: &Rule,
+    cond: &Cond,
+    observed: Observed,
+    passed: bool,
+    lang: Lang,
+) -> String {
+    let body = match cond {
+        Cond::Above(e, th) | Cond::AtLeast(e, th) | Cond::Below(e, th) | Cond::AtMost(e, th) => {
+            let label = describe_expr(catalog, e, rule, lang);
+            let value = observed_text(catalog, None, Some(e), rule, observed, lang);
+            let threshold = figure(catalog, e, rule, th.0, lang);
+            let need = match (cond, lang) {
+                (Cond::Above(..), Lang::Zh) => format!("需超过 {threshold}（“超过”不含本数）"),
+                (Cond::Above(..), Lang::En) => {
+                    format!("needs more than {threshold}, strictly")
+                }
+                (Cond::AtLeast(..), Lang::Zh) => format!("需达到 {threshold} 及以上（含本数）"),
+                (Cond::AtLeast(..), Lang::En) => {
+                    format!("needs {threshold} or more")
+                }
+                (Cond::Below(..), Lang::Zh) => format!("需低于 {threshold}（不含本数）"),
+                (Cond::Below(..), Lang::En) => {
+                    format!("needs less than {threshold}, strictly")
+                }
+                (_, Lang::Zh) => format!("需不超过 {threshold}（含本数）"),
+                (_, Lang::En) => format!("needs {threshold} or less"),
+            };
+            format!("{label}：{value}；{need}")
+                .replace('：', if lang == Lang::En { ": " } else { "：" })
+                .replace('；', if lang == Lang::En { "; " } else { "；" })
+        }
+        Cond::Flag(r) => {
+            let label = input_label(catalog, r, lang);
+            let value = observed_text(catalog, Some(r), None, rule, observed, lang);
+            match lang {
+                Lang::Zh => format!("{label}：{value}（需为“是”）"),
+                Lang::En => format!("{label}: {value} (needs yes)"),
+            }
+        }
+        Cond::Is(r, o) => {
+            let label = input_label(catalog, r, lang);
+            let value = observed_text(catalog, Some(r), None, rule, observed, lang);
+            let need = option_label(catalog, r, o.index, lang);
+            match lang {
+                Lang::Zh => format!("{label}：{value}（需为“{need}”）"),
+                Lang::En => format!("{label}: {value} (needs {need})"),
+            }
+        }
+        Cond::OneOf(r, os) | Cond::NoneOf(r, os) => {
+            let label = input_label(catalog, r, lang);
+            let value = observed_text(catalog, Some(r), None, rule, observed, lang);
+            let list = os
+                .iter()
+                .map(|o| option_label(catalog, r, o.index, lang))
+                .collect::<Vec<_>>()
+                .join(t(lang, "、", ", "));
+            match (cond, lang) {
+                (Cond::OneOf(..), Lang::Zh) => format!("{label}：{value}（需属于：{list}）"),
+                (Cond::OneOf(..), Lang::En) => format!("{label}: {value} (needs one of: {list})"),
+                (_, Lang::Zh) => format!("{label}：{value}（不得为：{list}）"),
+                (_, Lang::En) => format!("{label}: {value} (excluded: {list})"),
+            }
+        }
+        Cond::YearFrom(y) => match lang {
+            Lang::Zh => format!(
+                "年度：{}（需为 {y} 年及以后）",
+                observed_text(catalog, None, None, rule, observed, lang)
+            ),
+            Lang::En => format!(
+                "year: {} (needs {y} or later)",
+                observed_text(catalog, None, None, rule, observed, lang)
+            ),
+        },
+        Cond::YearUntil(y) => match lang {
+            Lang::Zh => format!(
+                "年度：{}（需不晚于 {y} 年）",
+                observed_text(catalog, None, None, rule, observed, lang)
+            ),
+            Lang::En => format!(
+                "year: {} (needs {y} or earlier)",
+                observed_text(catalog, None, None, rule, observed, lang)
+            ),
+        },
+        Cond::All(_) | Cond::Any(_) | Cond::Not(_) | Cond::Reading { .. } => String::new(),
+    };
+    format!("{body} {}", mark(passed, lang))
+}
+
+fn cap_scope(cap: &Cap, rule: &Rule, lang: Lang) -> &'static str {
+    match (cap, rule.per, lang) {
+        (Cap::PerLine(_), Per::ProjectYear, Lang::Zh) => "单个项目年度上限",
+        (Cap::PerLine(_), Per::ProjectYear, Lang::En) => "cap per project per year",
+        (Cap::PerLine(_), Per::SubjectYear, Lang::Zh) | (Cap::PerSubjectYear(_), _, Lang::Zh) => {
+            "单个主体年度上限"
+        }
+        (Cap::PerLine(_), Per::SubjectYear, Lang::En) | (Cap::PerSubjectYear(_), _, Lang::En) => {
+            "cap per firm per year"
+        }
+        (Cap::PerSubject(_), _, Lang::Zh) => "单个主体累计上限",
+        (Cap::PerSubject(_), _, Lang::En) => "cap per firm, all projects and years",
+        (Cap::PerProject(_), _, Lang::Zh) => "单个项目累计上限",
+        (Cap::PerProject(_), _, Lang::En) => "cap per project, all years",
+        (Cap::LimitedTo(_), _, Lang::Zh) => "以此为限",
+        (Cap::LimitedTo(_), _, Lang::En) => "limited to",
+    }
+}
+
+fn opt_money(v: Option<Decimal>, lang: Lang) -> String {
+    v.map_or_else(|| t(lang, "无", "none").to_owned(), |x| money(x, lang))
+}
+
+fn period_of<'a>(report: &'a Report, line: &Line, of: PeriodOf) -> &'a Period {
+    match (of, &report.rule(line).in_force) {
+        (PeriodOf::Rule, Some(p)) => p,
+        _ => &report.document(line).in_force,
+    }
+}
+
+/// A rule as people name it: its title and 文号, never its internal id.
+pub fn rule_name(report: &Report, slot: RuleSlot, lang: Lang) -> String {
+    let base = report.rule_base();
+    let rule = base.rule(slot);
+    let number = &base.documents[slot.document].number;
+    match lang {
+        Lang::Zh => format!("{}（{number}）", rule.title.zh),
+        Lang::En => format!("{} ({number})", rule.title.en),
+    }
+}
+
+fn rule_names(report: &Report, slots: &[RuleSlot], lang: Lang) -> String {
+    slots
+        .iter()
+        .map(|s| rule_name(report, *s, lang))
+        .collect::<Vec<_>>()
+        .join(t(lang, "、", "; "))
+}
+
+/// The lead agencies of a rule, in the reader's language.
+pub fn leads(report: &Report, rule: &Rule, lang: Lang) -> String {
+    rule.lead
+        .iter()
+        .map(|l| match lang {
+            Lang::Zh => l.clone(),
+            Lang::En => report.rule_base().agency_en(l).unwrap_or(l).to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(t(lang, "、", "; "))
+}
+
+/// The short label of a disposition, as a badge.
+pub fn disposition_label(d: Disposition, lang: Lang) -> &'static str {
+    match (d, lang) {
+        (Disposition::Definite, Lang::Zh) => "确定可获",
+        (Disposition::Definite, Lang::En) => "definite",
+        (Disposition::Offered, Lang::Zh) => "协商额",
+        (Disposition::Offered, Lang::En) => "offered",
+        (Disposition::CeilingOnly, Lang::Zh) => "仅上限",
+        (Disposition::CeilingOnly, Lang::En) => "up to",
+        (Disposition::Unquantified { case_by_case: true }, Lang::Zh) => "一事一议",
+        (Disposition::Unquantified { case_by_case: true }, Lang::En) => "case by case",
+        (Disposition::Unquantified { .. }, Lang::Zh) => "金额未定",
+        (Disposition::Unquantified { .. }, Lang::En) => "amount not stated",
+        (Disposition::InKind, Lang::Zh) => "非资金支持",
+        (Disposition::InKind, Lang::En) => "support in kind",
+        (Disposition::Superseded, Lang::Zh) => "就高不重复",
+        (Disposition::Superseded, Lang::En) => "superseded",
+        (Disposition::NotClaimed, Lang::Zh) => "未申报",
+        (Disposition::NotClaimed, Lang::En) => "not claimed",
+        (Disposition::Ineligible, Lang::Zh) => "不符合",
+        (Disposition::Ineligible, Lang::En) => "not eligible",
+        (Disposition::OtherDistrict, Lang::Zh) => "其他区县",
+        (Disposition::OtherDistrict, Lang::En) => "other district",
+        (Disposition::AlreadyGranted { .. }, Lang::Zh) => "已享受",
+        (Disposition::AlreadyGranted { .. }, Lang::En) => "already granted",
+        (Disposition::NotInForce, Lang::Zh) => "不在有效期",
+        (Disposition::NotInForce, Lang::En) => "not in force",
+    }
+}
+
+/// The figure a line shows beside its badge.
+pub fn line_figure(line: &Line, lang: Lang) -> String {
+    let up_to = |c: Decimal| format!("{}{}", t(lang, "最高 ", "up to "), money(c, lang));
+    match line.disposition {
+        Disposition::Definite => line.amount.map(|a| money(a, lang)).unwrap_or_default(),
+        Disposition::Offered => line.offered.map(|a| money(a, lang)).unwrap_or_default(),
+        Disposition::CeilingOnly => line.ceiling.map(up_to).unwrap_or_default(),
+        Disposition::Unquantified { case_by_case: true } => {
+            t(lang, "一事一议", "case by case").to_owned()
+        }
+        Disposition::Unquantified { .. } => t(lang, "金额未定", "amount not stated").to_owned(),
+        Disposition::InKind => t(lang, "非资金支持", "in kind").to_owned(),
+        Disposition::Superseded => match (line.counted_amount(), line.ceiling) {
+            (Some(a), _) => format!("({})", money(a, lang)),
+            (None, Some(c)) => format!("({})", up_to(c)),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// One sentence for node `index` of a line's trace.
+pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> String {
+    let catalog: &InputCatalog = &report.rule_base().catalog;
+    let rule = report.rule(line);
+    let document = report.document(line);
+    let Some(node) = line.trace.get(index) else {
+        return String::new();
+    };
+    let group = |g: u16| &report.rule_base().groups[g as usize];
+    match node {
+        Node::InForce { period, partial } => {
+            let period = period_of(report, line, *period);
+            let until = period.until.map_or_else(
+                || t(lang, "未设终止日期", "open-ended").to_owned(),
+                |u| u.to_string(),
+            );
+            let mut s = match lang {
+                Lang::Zh => format!(
+                    "有效期：{} 至 {}（{}）",
+                    period.from, until, period.basis.zh
+                ),
+                Lang::En => format!(
+                    "In force: {} to {} ({})",
+                    period.from, until, period.basis.en
+                ),
+            };
+            if *partial {
+                s.push_str(t(
+                    lang,
+                    "；本年度仅部分时间在有效期内，有效期外发生的事项不适用",
+                    "; only part of this year is covered: events outside the period do not count",
+                ));
+            }
+            s
+        }
+        Node::NotInForce { period } => {
+            let period = period_of(report, line, *period);
+            let until = period.until.map_or_else(
+                || t(lang, "未设终止日期", "open-ended").to_owned(),
+                |u| u.to_string(),
+            );
+            match lang {
+                Lang::Zh => format!(
+                    "本年度不在有效期内（有效期 {} 至 {}；{}）",
+                    period.from, until, period.basis.zh
+                ),
+                Lang::En => format!(
+                    "Not in force this year (in force {} to {}; {})",
+                    period.from, until, period.basis.en
+                ),
+            }
+        }
+        Node::Repealed => match (&document.repealed, lang) {
+            (Some(r), Lang::Zh) => format!("已废止：由{}于 {} 废止", r.by, r.on),
+            (Some(r), Lang::En) => format!("Repealed by {} on {}", r.by, r.on),
+            (None, _) => t(lang, "已废止", "Repealed").to_owned(),
+        },
+        Node::Group {
+            junction, passed, ..
+        } => {
+            let head = match (junction, lang) {
+                (Junction::All, Lang::Zh) => "须同时满足以下条件",
+                (Junction::All, Lang::En) => "All of the following",
+                (Junction::Any, Lang::Zh) => "满足以下任一条件即可",
+                (Junction::Any, Lang::En) => "Any one of the following",
+                (Junction::Not, Lang::Zh) => "不得属于以下情形",
+                (Junction::Not, Lang::En) => "None of the following",
+            };
+            format!("{head} {}", mark(*passed, lang))
+        }
+        Node::Check {
+            site,
+            observed,
+            passed,
+        } => match rule.at(site) {
+            Some(RulePart::Cond(cond)) => {
+                describe_check(catalog, rule, cond, *observed, *passed, lang)
+            }
+            _ => mark(*passed, lang).to_owned(),
+        },
+        Node::Tier {
+            index, of, fired, ..
+        } => match (lang, fired) {
+            (Lang::Zh, true) => format!("适用档次：第 {} 档（共 {of} 档）", index + 1),
+            (Lang::Zh, false) => format!("第 {} 档（共 {of} 档）：未达到", index + 1),
+            (Lang::En, true) => format!("Tier {} of {of} applies", index + 1),
+            (Lang::En, false) => format!("Tier {} of {of}: not reached", index + 1),
+        },
+        Node::NoTierReached => t(
+            lang,
+            "未达到任何一档：不予奖励",
+            "No tier reached: nothing is due",
+        )
+        .to_owned(),
+        Node::Missing { site, input } => {
+            let what = match (input, rule.at(site)) {
+                (Some(slot), _) => catalog
+                    .decls
+                    .get(*slot)
+                    .map_or_else(String::new, |d| d.label.get(lang).to_owned()),
+                (None, Some(RulePart::Expr(e))) => describe_expr(catalog, e, rule, lang),
+                _ => String::new(),
+            };
+            match lang {
+                Lang::Zh => format!("未填写“{what}”：无法计算金额"),
+                Lang::En => format!("{what} not given: the amount cannot be computed"),
+            }
+        }
+        Node::Rate {
+            site,
+            base,
+            rate,
+            kind,
+            usd_figure,
+            fx,
+            result,
+        } => {
+            let base_text = match (usd_figure, lang) {
+                (true, Lang::Zh) => format!("{} 美元", plain(*base)),
+                (true, Lang::En) => format!("USD {}", plain(*base)),
+                (false, _) => money(*base, lang),
+            };
+            let conv = match fx {
+                Some(r) => format!(" × {}", plain(*r)),
+                None => String::new(),
+            };
+            let kind_text = match (kind, lang) {
+                (RateKind::AtLeast, Lang::Zh) => "政策最低额（“不低于”）",
+                (RateKind::AtLeast, Lang::En) => "minimum due (the text says “not less than”)",
+                (RateKind::AtMost, Lang::Zh) => "最高额（“不高于”，据审核确定）",
+                (RateKind::AtMost, Lang::En) => {
+                    "ceiling (the text says “not more than”; set on review)"
+                }
+                (RateKind::Exactly, Lang::Zh) => "按比例计算",
+                (RateKind::Exactly, Lang::En) => "at the stated rate",
+            };
+            let currency = match (usd_figure, fx, lang) {
+                (true, None, Lang::Zh) => "；币种口径（默认，按原文）：以美元金额为基数，按人民币计发",
+                (true, None, Lang::En) => "; currency basis (default, the literal text): the USD figure is the base, paid in CNY",
+                (true, Some(_), Lang::Zh) => "；币种口径（备选）：按给定汇率折算为人民币后计算",
+                (true, Some(_), Lang::En) => "; currency basis (alternative): converted to CNY at the rate given",
+                _ => "",
+            };
+            let what = match rule.at(&site.child(0)) {
+                Some(RulePart::Expr(Expr::Input(_))) | None => String::new(),
+                Some(RulePart::Expr(Expr::Base))
+                    if matches!(rule.base, Some(Expr::Input(_)) | None) =>
+                {
+                    String::new()
+                }
+                Some(RulePart::Expr(of)) => {
+                    format!("{} = ", describe_expr(catalog, of, rule, lang))
+                }
+                Some(_) => String::new(),
+            };
+            format!(
+                "{what}{base_text}{conv} × {} = {}{}{kind_text}{currency}",
+                percent(*rate),
+                money(*result, lang),
+                t(lang, "，", ", ")
+            )
+        }
+        Node::Fixed { amount } => match lang {
+            Lang::Zh => format!("定额 {}", money(*amount, lang)),
+            Lang::En => format!("Fixed sum {}", money(*amount, lang)),
+        },
+        Node::UpTo { ceiling } => match lang {
+            Lang::Zh => format!(
+                "最高 {}（上限，不是承诺金额；具体金额经审核确定）",
+                money(*ceiling, lang)
+            ),
+            Lang::En => format!(
+                "Up to {} (a ceiling, not a promised sum; set on review)",
+                money(*ceiling, lang)
+            ),
+        },
+        Node::Range { minimum, maximum } => match lang {
+            Lang::Zh => format!("{} 至 {}", money(*minimum, lang), money(*maximum, lang)),
+            Lang::En => format!("{} to {}", money(*minimum, lang), money(*maximum, lang)),
+        },
+        Node::Unquantified => {
+            let named = !rule.lead.iter().all(|l| l == "未载明");
+            let who = leads(report, rule, lang);
+            let case_by_case = rule.quote.contains("一事一议");
+            match (rule.benefit, named, lang) {
+                (Benefit::Grant, true, Lang::Zh) if case_by_case => format!("符合条件；原文规定一事一议，金额由{who}确定"),
+                (Benefit::Grant, true, Lang::En) if case_by_case => format!("Eligible; the text says the amount is agreed case by case, by {who}"),
+                (Benefit::Grant, true, Lang::Zh) => format!("符合条件；原文未给出金额，金额未定，由{who}确定"),
+                (Benefit::Grant, true, Lang::En) => format!("Eligible; the text states no amount; set by {who}"),
+                (Benefit::Grant, false, Lang::Zh) => "符合条件；原文未给出金额和牵头单位，金额由主管部门确定".to_owned(),
+                (Benefit::Grant, false, Lang::En) => "Eligible; the text states no amount or lead agency; set by the competent authority".to_owned(),
+                (Benefit::TaxBenefit, _, Lang::Zh) => "符合条件；税收优惠按国家税收规定计算（原文未给出比例或金额）".to_owned(),
+                (Benefit::TaxBenefit, _, Lang::En) => "Eligible; the tax benefit follows national tax rules (the text gives no rate or figure)".to_owned(),
+                (Benefit::InKind, _, Lang::Zh) => "符合条件；属非资金支持（如优先、服务、绿色通道），不计入金额".to_owned(),
+                (Benefit::InKind, _, Lang::En) => "Eligible; support in kind (priority, services, a green channel), no money".to_owned(),
+                (Benefit::FeeSaving, _, Lang::Zh) => "符合条件；减免幅度按有关规定确定（原文未给出幅度）".to_owned(),
+                (Benefit::FeeSaving, _, Lang::En) => "Eligible; the saving follows the applicable rules (the text gives no figure)".to_owned(),
+            }
+        }
+        Node::Part {
+            site,
+            amount,
+            ceiling,
+        } => {
+            let label = match rule.at(site) {
+                Some(RulePart::Part(p)) => p.label.get(lang).to_owned(),
+                _ => String::new(),
+            };
+            match lang {
+                Lang::Zh => format!(
+                    "其中“{label}”：确定额 {}，上限 {}",
+                    opt_money(*amount, lang),
+                    opt_money(*ceiling, lang)
+                ),
+                Lang::En => format!(
+                    "Part \"{label}\": definite {}, ceiling {}",
+                    opt_money(*amount, lang),
+                    opt_money(*ceiling, lang)
+                ),
+            }
+        }
+        Node::Each { count, counted } => match lang {
+            Lang::Zh if count != counted => {
+                format!("数量 {}，按上限计 {}", plain(*count), plain(*counted))
+            }
+            Lang::Zh => format!("数量 {}", plain(*count)),
+            Lang::En if count != counted => format!(
+                "Count {}, of which {} count (the limit)",
+                plain(*count),
+                plain(*counted)
+            ),
+            Lang::En => format!("Count {}", plain(*count)),
+        },
+        Node::Cap {
+            index,
+            limit,
+            before,
+            after,
+        } => {
+            let Some(cap) = rule.caps.get(*index as usize) else {
+                return String::new();
+            };
+            let scope = cap_scope(cap, rule, lang);
+            let label = match cap {
+                Cap::LimitedTo(e) => format!("{scope} {}", describe_expr(catalog, e, rule, lang)),
+                _ => scope.to_owned(),
+            };
+            if before == after {
+                match lang {
+                    Lang::Zh => format!("{label} {}：未触及", money(*limit, lang)),
+                    Lang::En => format!("{label} {}: not reached", money(*limit, lang)),
+                }
+            } else {
+                match lang {
+                    Lang::Zh => format!(
+                        "{label} {}：{} → {}",
+                        money(*limit, lang),
+                        opt_money(*before, lang),
+                        opt_money(*after, lang)
+                    ),
+                    Lang::En => format!(
+                        "{label} {}: {} → {}",
+                        money(*limit, lang),
+                        opt_money(*before, lang),
+                        opt_money(*after, lang)
+                    ),
+                }
+            }
+        }
+        Node::CapNotChecked { index } => {
+            let what = match rule.caps.get(*index as usize) {
+                Some(Cap::LimitedTo(e)) => describe_expr(catalog, e, rule, lang),
+                _ => String::new(),
+            };
+            match lang {
+                Lang::Zh => format!("未填写“{what}”：上限未核对，金额可能低于所示"),
+                Lang::En => format!(
+                    "{what} not given: the limit is not checked, and the amount may be lower than shown"
+                ),
+            }
+        }
+        Node::SharedCap {
+            index,
+            limit,
+            already,
+            before,
+            after,
+        } => {
+            let Some(cap) = rule.caps.get(*index as usize) else {
+                return String::new();
+            };
+            let scope = cap_scope(cap, rule, lang);
+            match lang {
+                Lang::Zh => format!(
+                    "{scope} {}，此前已计 {}：{} → {}",
+                    money(*limit, lang),
+                    money(*already, lang),
+                    opt_money(*before, lang),
+                    opt_money(*after, lang)
+                ),
+                Lang::En => format!(
+                    "{scope} {}, {} already counted: {} → {}",
+                    money(*limit, lang),
+                    money(*already, lang),
+                    opt_money(*before, lang),
+                    opt_money(*after, lang)
+                ),
+            }
+        }
+        Node::Reading {
+            document,
+            index,
+            alternative,
+        } => {
+            let Some(reading) = report
+                .rule_base()
+                .documents
+                .get(*document as usize)
+                .and_then(|d| d.readings.get(*index as usize))
+            else {
+                return String::new();
+            };
+            match (lang, alternative) {
+                (Lang::Zh, false) => {
+                    format!("口径：{}（默认）：{}", reading.title.zh, reading.default.zh)
+                }
+                (Lang::Zh, true) => format!(
+                    "口径：{}（已选备选口径）：{}",
+                    reading.title.zh, reading.alternative.zh
+                ),
+                (Lang::En, false) => format!(
+                    "Basis: {} (default): {}",
+                    reading.title.en, reading.default.en
+                ),
+                (Lang::En, true) => format!(
+                    "Basis: {} (alternative selected): {}",
+                    reading.title.en, reading.alternative.en
+                ),
+            }
+        }
+        Node::OneTimeAlreadyCounted { year } => match lang {
+            Lang::Zh => format!("一次性奖励，已于{year}年享受"),
+            Lang::En => format!("One-time award, already granted in {year}"),
+        },
+        Node::ZeroAmount => t(lang, "计算金额为零", "The amount computes to zero").to_owned(),
+        Node::Offer {
+            offered,
+            used,
+            minimum,
+            ceiling,
+            fit,
+        } => {
+            let range = match (minimum, ceiling, lang) {
+                (m, Some(c), Lang::Zh) => format!(
+                    "政策区间 {} 至 {}",
+                    money(m.unwrap_or_default(), lang),
+                    money(*c, lang)
+                ),
+                (m, Some(c), Lang::En) => format!(
+                    "policy range {} to {}",
+                    money(m.unwrap_or_default(), lang),
+                    money(*c, lang)
+                ),
+                (m, None, Lang::Zh) => format!(
+                    "政策最低额 {}，原文未设上限",
+                    money(m.unwrap_or_default(), lang)
+                ),
+                (m, None, Lang::En) => format!(
+                    "policy minimum {}, no ceiling in the text",
+                    money(m.unwrap_or_default(), lang)
+                ),
+            };
+            match (fit, lang) {
+                (OfferFit::Within, Lang::Zh) => {
+                    format!("拟给予 {}（{range}），单列为协商额", money(*offered, lang))
+                }
+                (OfferFit::Within, Lang::En) => format!(
+                    "Offered {} ({range}); counted apart as an offer",
+                    money(*offered, lang)
+                ),
+                (OfferFit::RaisedToMinimum, Lang::Zh) => format!(
+                    "拟给予 {} 低于政策最低额，按 {} 计（{range}）",
+                    money(*offered, lang),
+                    money(*used, lang)
+                ),
+                (OfferFit::RaisedToMinimum, Lang::En) => format!(
+                    "Offered {} is below the policy minimum: counted at {} ({range})",
+                    money(*offered, lang),
+                    money(*used, lang)
+                ),
+                (OfferFit::CappedAtCeiling, Lang::Zh) => format!(
+                    "拟给予 {} 超过上限，按上限 {} 计（{range}）",
+                    money(*offered, lang),
+                    money(*used, lang)
+                ),
+                (OfferFit::CappedAtCeiling, Lang::En) => format!(
+                    "Offered {} is above the ceiling: counted at {} ({range})",
+                    money(*offered, lang),
+                    money(*used, lang)
+                ),
+            }
+        }
+        Node::OfferNotApplied { offered } => match lang {
+            Lang::Zh => format!(
+                "拟给予 {}：本项本年度不予兑现，协商额不适用",
+                money(*offered, lang)
+            ),
+            Lang::En => format!(
+                "Offered {}: the line pays nothing this year, so the offer does not apply",
+                money(*offered, lang)
+            ),
+        },
+        Node::Payer { index } => match rule.payer.get(*index as usize) {
+            Some(p) => match lang {
+                Lang::Zh => format!("兑付主体：{}", p.payer.zh),
+                Lang::En => format!("Paid by {}", p.payer.en),
+            },
+            None => String::new(),
+        },
+        Node::Won { group: g, over } => {
+            let g = group(*g);
+            let others = rule_names(report, over, lang);
+            let basis = governing(g, lang);
+            match lang {
+                Lang::Zh => format!(
+                    "就高不就低、不重复享受（{}）：本项为同类最高，{others}不再计发。{basis}",
+                    g.title.zh
+                ),
+                Lang::En => format!(
+                    "No double claim ({}): this is the highest of its kind; not paid: {others}. {basis}",
+                    g.title.en
+                ),
+            }
+        }
+        Node::Superseded { group: g, winner } => {
+            let g = group(*g);
+            let basis = governing(g, lang);
+            let winner = rule_name(report, *winner, lang);
+            match lang {
+                Lang::Zh => format!(
+                    "就高不就低、不重复享受（{}）：按更高的{winner}计发，本项不再计发。{basis}",
+                    g.title.zh
+                ),
+                Lang::En => format!(
+                    "No double claim ({}): the higher {winner} is paid instead. {basis}",
+                    g.title.en
+                ),
+            }
+        }
+        Node::Overlap {
+            group: g,
+            with,
+            counted,
+        } => {
+            let g = group(*g);
+            let others = rule_names(report, with, lang);
+            match (lang, counted) {
+                (Lang::Zh, true) => format!("可能重叠（{}）：与{others}同类，但无条款规定如何处理；保守合计只计本项", g.title.zh),
+                (Lang::Zh, false) => format!("可能重叠（{}）：与{others}同类，但无条款规定如何处理；保守合计不计本项", g.title.zh),
+                (Lang::En, true) => format!("Possible overlap ({}) with {others}: no clause governs it; the conservative total counts this line only", g.title.en),
+                (Lang::En, false) => format!("Possible overlap ({}) with {others}: no clause governs it; left out of the conservative total", g.title.en),
+            }
+        }
+    }
+}
+
+fn governing(group: &StackingGroup, lang: Lang) -> String {
+    group
+        .governed_by
+        .iter()
+        .map(|g| match lang {
+            Lang::Zh => format!("依据{} {}：「{}」", g.document, g.clause, g.quote),
+            Lang::En => format!("Under {} {}: 「{}」", g.document, g.clause, g.quote),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Why a line pays nothing, in one sentence (its decisive node).
+pub fn reason(report: &Report, line: &Line, lang: Lang) -> Option<String> {
+    line.decisive()
+        .map(|i| describe_node(report, line, i, lang))
+}
+
+/// Every node of a line as (depth in the tree, sentence), in order.
+pub fn explain(report: &Report, line: &Line, lang: Lang) -> Vec<(usize, String)> {
+    let mut out = Vec::with_capacity(line.trace.len());
+    let mut open: Vec<usize> = Vec::new(); // end index (exclusive) of each open subtree
+    for (i, node) in line.trace.iter().enumerate() {
+        while open.last().is_some_and(|&end| i >= end) {
+            open.pop();
+        }
+        out.push((open.len(), describe_node(report, line, i, lang)));
+        let len = node.subtree_len();
+        if len > 0 {
+            open.push(i + 1 + len);
+        }
+    }
+    out
+}

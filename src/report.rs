@@ -1,0 +1,591 @@
+//! The report: what the engine returns and every front end (text, JSON, the app, the
+//! PDF) draws. It is owned and `'static`: lines point into the rule base by index and the
+//! report holds the rule base by `Arc`, so a window keeps it between frames and a printer
+//! writes it long after the caller dropped its own handle. It holds no prose: the message
+//! catalogue ([`crate::messages`]) turns every node into Chinese or English.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::inputs::Value;
+use crate::load::{RuleBase, RuleSlot};
+use crate::money::round_fen;
+use crate::pack::{Benefit, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup};
+pub use crate::status::Status;
+
+/// The options that change the figures; every output names them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EvalOptions {
+    /// The alternative currency 口径 of a USD base: convert at this USD→CNY rate (the
+    /// default carries the USD figure over as yuan).
+    pub fx_rate: Option<Decimal>,
+    /// Alternative readings selected by id.
+    pub readings: Vec<String>,
+    /// An officer's figure outside the policy range is an error instead of being brought
+    /// into the range.
+    pub strict: bool,
+}
+
+/// What a condition saw when it was checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Observed {
+    Value(Value),
+    /// A computed figure (the base, a difference).
+    Figure(Decimal),
+    Year(u16),
+    /// The input was not given and has no default.
+    Missing,
+}
+
+/// How the children of a condition group combine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Junction {
+    All,
+    Any,
+    Not,
+}
+
+/// Whose period a validity node shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodOf {
+    Document,
+    /// The rule narrows its document's period.
+    Rule,
+}
+
+/// How an officer's figure relates to the policy range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferFit {
+    Within,
+    /// Below the policy minimum: raised to it.
+    RaisedToMinimum,
+    /// Above the ceiling: brought down to it.
+    CappedAtCeiling,
+}
+
+/// One node of a line's explanation, in evaluation order. The nodes form a tree in
+/// preorder: a `Group` or `Tier` node is followed by the `len` nodes of its subtree.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "node", rename_all = "snake_case")]
+pub enum Node {
+    /// The period the rule applies in; `partial` when the year is only partly covered.
+    InForce {
+        period: PeriodOf,
+        partial: bool,
+    },
+    NotInForce {
+        period: PeriodOf,
+    },
+    /// The document was repealed (by and on are in the document).
+    Repealed,
+    /// All / Any / Not over the next `len` nodes.
+    Group {
+        junction: Junction,
+        #[serde(skip)]
+        site: Site,
+        passed: bool,
+        len: u16,
+    },
+    /// A leaf condition with what it saw.
+    Check {
+        #[serde(skip)]
+        site: Site,
+        observed: Observed,
+        passed: bool,
+    },
+    /// Tier `index` (0-based) of `of`; its condition is the next `len` nodes.
+    Tier {
+        index: u8,
+        of: u8,
+        fired: bool,
+        len: u16,
+    },
+    NoTierReached,
+    /// The figure at `site` could not be computed: `input` (a slot) was not given.
+    Missing {
+        #[serde(skip)]
+        site: Site,
+        input: Option<usize>,
+    },
+    /// rate × base; `fx` is the conversion rate of the alternative currency 口径.
+    Rate {
+        #[serde(skip)]
+        site: Site,
+        base: Decimal,
+        rate: Decimal,
+        kind: RateKind,
+        usd_figure: bool,
+        fx: Option<Decimal>,
+        result: Decimal,
+    },
+    Fixed {
+        amount: Decimal,
+    },
+    UpTo {
+        ceiling: Decimal,
+    },
+    Range {
+        minimum: Decimal,
+        maximum: Decimal,
+    },
+    Unquantified,
+    Part {
+        #[serde(skip)]
+        site: Site,
+        amount: Option<Decimal>,
+        ceiling: Option<Decimal>,
+    },
+    Each {
+        count: Decimal,
+        counted: Decimal,
+    },
+    /// The rule's `caps[index]`.
+    Cap {
+        index: u8,
+        limit: Decimal,
+        before: Option<Decimal>,
+        after: Option<Decimal>,
+    },
+    /// A limit that could not be checked because its figure was not given.
+    CapNotChecked {
+        index: u8,
+    },
+    /// A cap shared with other lines of the rule (per firm, per project over years).
+    SharedCap {
+        index: u8,
+        limit: Decimal,
+        already: Decimal,
+        before: Option<Decimal>,
+        after: Option<Decimal>,
+    },
+    /// The 口径 taken: `readings[index]` of `document`.
+    Reading {
+        document: u16,
+        index: u16,
+        alternative: bool,
+    },
+    /// A one-time award already counted in `year`.
+    OneTimeAlreadyCounted {
+        year: u16,
+    },
+    ZeroAmount,
+    /// An officer's figure, and the figure used after bringing it into the policy range.
+    Offer {
+        offered: Decimal,
+        used: Decimal,
+        minimum: Option<Decimal>,
+        ceiling: Option<Decimal>,
+        fit: OfferFit,
+    },
+    /// An officer's figure on a line that pays nothing this year: not applied.
+    OfferNotApplied {
+        offered: Decimal,
+    },
+    /// The rule's `payer[index]` pays.
+    Payer {
+        index: u8,
+    },
+    /// Won its stacking group over the listed rules.
+    Won {
+        group: u16,
+        over: Vec<RuleSlot>,
+    },
+    Superseded {
+        group: u16,
+        winner: RuleSlot,
+    },
+    /// In a group whose overlap no clause governs: shown, but counted only once.
+    Overlap {
+        group: u16,
+        with: Vec<RuleSlot>,
+        counted: bool,
+    },
+}
+
+impl Node {
+    /// How many nodes after this one belong to its subtree.
+    pub fn subtree_len(&self) -> usize {
+        match self {
+            Node::Group { len, .. } | Node::Tier { len, .. } => *len as usize,
+            _ => 0,
+        }
+    }
+
+    fn failed(&self) -> bool {
+        matches!(
+            self,
+            Node::Check { passed: false, .. }
+                | Node::Group { passed: false, .. }
+                | Node::Missing { .. }
+                | Node::OneTimeAlreadyCounted { .. }
+                | Node::ZeroAmount
+        )
+    }
+}
+
+/// What a line means for the reader, decided once here so that every front end agrees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Disposition {
+    /// 确定可获: a fixed sum or a policy minimum.
+    Definite,
+    /// 协商额: an officer's figure within the policy range.
+    Offered,
+    /// 仅上限: only a ceiling is stated; the amount is set on review.
+    CeilingOnly,
+    /// 金额未定: eligible, no amount stated; `case_by_case` where the text says 一事一议.
+    Unquantified {
+        case_by_case: bool,
+    },
+    /// 非资金支持: priority, services, a green channel; no money.
+    InKind,
+    /// 就高不就低: a higher line of the same kind is paid instead.
+    Superseded,
+    /// The project gave none of the facts the rule rewards.
+    NotClaimed,
+    /// A condition the project's own figures do not meet.
+    Ineligible,
+    /// A district policy; the project is in another district.
+    OtherDistrict,
+    /// 已于N年享受: a one-time award already granted.
+    AlreadyGranted {
+        year: u16,
+    },
+    NotInForce,
+}
+
+impl Disposition {
+    /// The id used in the JSON contract.
+    pub fn key(self) -> &'static str {
+        match self {
+            Disposition::Definite => "definite",
+            Disposition::Offered => "offered",
+            Disposition::CeilingOnly => "ceiling_only",
+            Disposition::Unquantified { .. } => "unquantified",
+            Disposition::InKind => "in_kind",
+            Disposition::Superseded => "superseded",
+            Disposition::NotClaimed => "not_claimed",
+            Disposition::Ineligible => "ineligible",
+            Disposition::OtherDistrict => "other_district",
+            Disposition::AlreadyGranted { .. } => "already_granted",
+            Disposition::NotInForce => "not_in_force",
+        }
+    }
+
+    /// Lines a reader must see: they pay, are eligible, or lost to a higher line.
+    pub fn relevant(self) -> bool {
+        matches!(
+            self,
+            Disposition::Definite
+                | Disposition::Offered
+                | Disposition::CeilingOnly
+                | Disposition::Unquantified { .. }
+                | Disposition::InKind
+                | Disposition::Superseded
+        )
+    }
+}
+
+/// One rule for one project (or the firm) in one year.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Line {
+    pub slot: RuleSlot,
+    /// Index into `Report::projects`; `None` for a per-firm rule.
+    pub project: Option<usize>,
+    pub year: u16,
+    pub status: Status,
+    pub disposition: Disposition,
+    /// The definite amount in yuan the policy fixes or guarantees (a minimum).
+    pub amount: Option<Decimal>,
+    /// The most the line can pay; `None` when the text sets no ceiling.
+    pub ceiling: Option<Decimal>,
+    /// An officer's figure, brought into the policy range; counted apart from `amount`.
+    pub offered: Option<Decimal>,
+    pub superseded_by: Option<RuleSlot>,
+    /// The rule is in force for only part of this year.
+    pub partial_year: bool,
+    /// The line is in an ungoverned overlap and is left out of the conservative totals.
+    pub overlap_excluded: bool,
+    /// Index into the rule's `payer`.
+    pub payer: Option<u8>,
+    pub trace: Vec<Node>,
+}
+
+impl Line {
+    /// The node that decides why a line pays nothing: the first failed eligibility
+    /// condition (a failed `Any` or `Not` as a whole), or, when no tier was reached, the
+    /// lowest tier's failed condition (the threshold the project came nearest to).
+    pub fn decisive(&self) -> Option<usize> {
+        let nodes = &self.trace;
+        let first_failed = |from: usize, to: usize| -> Option<usize> {
+            let mut i = from;
+            while i < to {
+                let n = &nodes[i];
+                if n.failed() {
+                    match n {
+                        // A failed `All` is explained by its own first failed child.
+                        Node::Group {
+                            junction: crate::report::Junction::All,
+                            ..
+                        } => {}
+                        _ => return Some(i),
+                    }
+                } else if !matches!(n, Node::Tier { .. }) {
+                    i += n.subtree_len();
+                }
+                i += 1;
+            }
+            None
+        };
+        if let Some(no_tier) = nodes.iter().position(|n| matches!(n, Node::NoTierReached)) {
+            let last_tier = nodes[..no_tier]
+                .iter()
+                .rposition(|n| matches!(n, Node::Tier { .. }))
+                .unwrap_or(0);
+            let first_tier = nodes[..no_tier]
+                .iter()
+                .position(|n| matches!(n, Node::Tier { .. }))
+                .unwrap_or(last_tier);
+            return first_failed(0, first_tier)
+                .or_else(|| first_failed(last_tier + 1, no_tier))
+                .or(Some(no_tier));
+        }
+        if matches!(
+            self.status,
+            Status::Granted | Status::CeilingOnly | Status::Unquantified
+        ) {
+            return None;
+        }
+        if self.status == Status::Superseded {
+            return nodes
+                .iter()
+                .position(|n| matches!(n, Node::Superseded { .. }));
+        }
+        if self.status == Status::NotInForce {
+            return nodes
+                .iter()
+                .position(|n| matches!(n, Node::NotInForce { .. } | Node::Repealed));
+        }
+        first_failed(0, nodes.len())
+    }
+
+    /// The figure the line contributes to a total: the offer where there is one.
+    pub fn counted_amount(&self) -> Option<Decimal> {
+        self.offered.or(self.amount)
+    }
+}
+
+/// Sums for one year (or all years), firm and project lines together. Each line counts
+/// in exactly one column, and each sum adds the amounts as printed (rounded to the fen).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// `None` for the row of all years.
+    pub year: Option<u16>,
+    /// 确定可获: grants with a fixed sum or policy minimum.
+    pub definite: Decimal,
+    /// 协商额: grants at an officer's figure.
+    pub offered: Decimal,
+    /// 仅上限: the ceilings of grants stated only as a ceiling.
+    pub ceilings: Decimal,
+    /// 税费减免: definite tax and fee benefits, never added to grants.
+    pub tax_and_fees: Decimal,
+    /// The ceilings of tax and fee benefits stated only as a ceiling.
+    pub tax_and_fee_ceilings: Decimal,
+    /// 金额未定: eligible lines with no stated amount.
+    pub unquantified: usize,
+    /// 非资金支持: eligible support in kind.
+    pub in_kind: usize,
+    /// The most the grants can pay: every paying grant's ceiling (its amount where the
+    /// text states no ceiling; `open_ceilings` counts those).
+    pub grant_ceiling_total: Decimal,
+    pub open_ceilings: usize,
+}
+
+/// A total past 28 digits: refused rather than clamped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TotalTooLarge;
+
+impl Summary {
+    /// Adds every counted line of `lines`; `year` labels the row.
+    pub fn of<'a>(
+        base: &RuleBase,
+        year: Option<u16>,
+        lines: impl Iterator<Item = &'a Line>,
+    ) -> Result<Summary, TotalTooLarge> {
+        let mut s = Summary {
+            year,
+            ..Summary::default()
+        };
+        let add = |sum: &mut Decimal, v: Decimal| -> Result<(), TotalTooLarge> {
+            *sum = sum.checked_add(round_fen(v)).ok_or(TotalTooLarge)?;
+            Ok(())
+        };
+        for l in lines {
+            if l.overlap_excluded {
+                continue;
+            }
+            let benefit = base.rule(l.slot).benefit;
+            match (l.disposition, benefit) {
+                (Disposition::Unquantified { .. }, _) => s.unquantified += 1,
+                (Disposition::InKind, _) => s.in_kind += 1,
+                (_, Benefit::InKind) => {}
+                (Disposition::Definite, Benefit::Grant) => {
+                    add(&mut s.definite, l.amount.unwrap_or_default())?
+                }
+                (Disposition::Offered, Benefit::Grant) => {
+                    add(&mut s.offered, l.offered.unwrap_or_default())?
+                }
+                (Disposition::CeilingOnly, Benefit::Grant) => {
+                    add(&mut s.ceilings, l.ceiling.unwrap_or_default())?
+                }
+                (Disposition::Definite | Disposition::Offered, _) => {
+                    add(&mut s.tax_and_fees, l.counted_amount().unwrap_or_default())?
+                }
+                (Disposition::CeilingOnly, _) => {
+                    add(&mut s.tax_and_fee_ceilings, l.ceiling.unwrap_or_default())?
+                }
+                _ => {}
+            }
+            if benefit == Benefit::Grant && l.status.pays() {
+                match l.ceiling {
+                    Some(c) => add(&mut s.grant_ceiling_total, c)?,
+                    None => {
+                        s.open_ceilings += 1;
+                        add(
+                            &mut s.grant_ceiling_total,
+                            l.counted_amount().unwrap_or_default(),
+                        )?
+                    }
+                }
+            }
+        }
+        Ok(s)
+    }
+}
+
+/// Everything the engine found for one project file.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    #[serde(skip)]
+    base: Arc<RuleBase>,
+    pub subject: String,
+    /// Project ids, in file order.
+    pub projects: Vec<String>,
+    pub options: EvalOptions,
+    pub lines: Vec<Line>,
+    /// One row per evaluated year, in order.
+    pub years: Vec<Summary>,
+    /// All years together.
+    pub total: Summary,
+}
+
+impl Report {
+    /// Assembles a report; the summaries are computed here, once.
+    pub fn new(
+        base: Arc<RuleBase>,
+        subject: String,
+        projects: Vec<String>,
+        options: EvalOptions,
+        lines: Vec<Line>,
+    ) -> Result<Report, TotalTooLarge> {
+        let mut years: Vec<u16> = lines.iter().map(|l| l.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        let rows = years
+            .iter()
+            .map(|y| Summary::of(&base, Some(*y), lines.iter().filter(|l| l.year == *y)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let total = Summary::of(&base, None, lines.iter())?;
+        Ok(Report {
+            base,
+            subject,
+            projects,
+            options,
+            lines,
+            years: rows,
+            total,
+        })
+    }
+
+    /// The rule base the report was computed from.
+    pub fn rule_base(&self) -> &RuleBase {
+        &self.base
+    }
+
+    pub fn rule(&self, line: &Line) -> &Rule {
+        self.base.rule(line.slot)
+    }
+
+    pub fn document(&self, line: &Line) -> &Document {
+        &self.base.documents[line.slot.document]
+    }
+
+    pub fn group(&self, line: &Line) -> Option<&StackingGroup> {
+        line.slot.group.map(|g| &self.base.groups[g])
+    }
+
+    pub fn project_name(&self, line: &Line) -> Option<&str> {
+        line.project.map(|p| self.projects[p].as_str())
+    }
+
+    /// The lines of one rule (by id), in evaluation order.
+    pub fn lines_of<'a>(&'a self, rule: &'a str) -> impl Iterator<Item = &'a Line> + 'a {
+        self.lines
+            .iter()
+            .filter(move |l| self.base.rule(l.slot).id == rule)
+    }
+
+    /// Sums over any selection of lines (a project, a year).
+    pub fn summary_of<'a>(
+        &self,
+        lines: impl Iterator<Item = &'a Line>,
+    ) -> Result<Summary, TotalTooLarge> {
+        Summary::of(&self.base, None, lines)
+    }
+
+    /// Every 口径 some line took, once each, with whether the alternative was selected.
+    pub fn readings_taken(&self) -> Vec<(&Document, &ReadingDecl, bool)> {
+        let mut seen: Vec<(u16, u16, bool)> = Vec::new();
+        for l in &self.lines {
+            for n in &l.trace {
+                if let Node::Reading {
+                    document,
+                    index,
+                    alternative,
+                } = n
+                {
+                    if !seen.iter().any(|s| (s.0, s.1) == (*document, *index)) {
+                        seen.push((*document, *index, *alternative));
+                    }
+                }
+            }
+        }
+        seen.into_iter()
+            .filter_map(|(d, i, alt)| {
+                let doc = self.base.documents.get(d as usize)?;
+                Some((doc, doc.readings.get(i as usize)?, alt))
+            })
+            .collect()
+    }
+
+    /// Whether any line read a USD figure (the currency 口径 then applies).
+    pub fn uses_usd_figures(&self) -> bool {
+        self.lines.iter().any(|l| {
+            l.trace.iter().any(|n| {
+                matches!(
+                    n,
+                    Node::Rate {
+                        usd_figure: true,
+                        ..
+                    }
+                )
+            })
+        })
+    }
+}
