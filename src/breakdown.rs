@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 
 use crate::inputs::Value;
 use crate::pack::{
-    Benefit, Cap, Cond, Document, Period, RateKind, ReadingDecl, Rule, StackingGroup, Text,
+    AppliesIn, Benefit, Cap, Cond, Document, Period, RateKind, ReadingDecl, Rule, StackingGroup,
+    Text,
 };
 
 /// The status of one line (also what a golden example expects, so it deserializes).
@@ -101,15 +102,14 @@ pub enum Step<'r> {
     NoTierReached,
     /// The figure an amount needs was not given.
     Missing(&'r crate::pack::Expr),
-    /// rate × base; `fx` is the rate used under the alternative currency reading.
+    /// rate × base.
     Rate {
-        /// What the base is (shown when it is more than one input).
+        /// The base as evaluated (a `Reading` resolved to the branch taken), so its unit
+        /// and what it is are read from the pack: a USD input makes a USD base.
         of: &'r crate::pack::Expr,
         base: Decimal,
         rate: Decimal,
         kind: RateKind,
-        usd_figure: bool,
-        fx: Option<Decimal>,
         result: Decimal,
     },
     Fixed(Decimal),
@@ -144,6 +144,16 @@ pub enum Step<'r> {
     Reading {
         reading: &'r ReadingDecl,
         alternative: bool,
+        /// The parameter value given with the selected alternative.
+        param: Option<Decimal>,
+    },
+    /// The document applies only in an area (a district); checked before eligibility.
+    /// `observed` is the project's district, or for a per-firm line the firm's flag or
+    /// district (a project's in the district when the firm has one there, else the first).
+    AppliesIn {
+        area: &'r AppliesIn,
+        observed: Observed,
+        passed: bool,
     },
     OneTimeAlreadyCounted {
         year: u16,
@@ -204,6 +214,7 @@ impl Line<'_> {
             matches!(
                 s,
                 Step::Check { passed: false, .. }
+                    | Step::AppliesIn { passed: false, .. }
                     | Step::Missing(_)
                     | Step::OneTimeAlreadyCounted { .. }
                     | Step::ZeroAmount
@@ -248,14 +259,26 @@ pub struct Totals {
     pub open_ceilings: usize,
 }
 
-/// The evaluation options that change the figures; both are named in every output.
+/// The evaluation options that change the figures; named in every output.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EvalOptions {
-    /// Reading B of a USD base: convert at this USD→CNY rate (the default, reading A,
-    /// carries the USD figure over as yuan).
-    pub fx_rate: Option<Decimal>,
-    /// Alternative readings selected by id.
-    pub readings: Vec<String>,
+    /// Alternative readings selected by id, each with its parameter value if it takes one.
+    pub readings: Vec<SelectedReading>,
+}
+
+/// One alternative reading the user selected (`--reading ID` or `--reading ID=VALUE`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectedReading {
+    pub id: String,
+    /// The value of the reading's declared parameter (an exchange rate).
+    pub param: Option<Decimal>,
+}
+
+impl EvalOptions {
+    /// The selection of reading `id`, if the user made one.
+    pub fn reading(&self, id: &str) -> Option<&SelectedReading> {
+        self.readings.iter().find(|r| r.id == id)
+    }
 }
 
 /// Everything the engine found for one project file.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::breakdown::EvalOptions;
+use crate::breakdown::{EvalOptions, SelectedReading};
 use crate::engine::evaluate;
 use crate::inputs::Value;
 use crate::load::{typed_inputs, RuleBase};
@@ -152,8 +152,15 @@ pub fn run_example(base: &RuleBase, rule: &Rule, ex: &Example) -> Vec<String> {
         Err(e) => return vec![e],
     };
     let options = EvalOptions {
-        fx_rate: ex.options.fx_rate.map(|d| d.0),
-        readings: ex.options.readings.clone(),
+        readings: ex
+            .options
+            .readings
+            .iter()
+            .map(|r| SelectedReading {
+                id: r.id.clone(),
+                param: r.param.map(|d| d.0),
+            })
+            .collect(),
     };
     let b = match evaluate(base, &file, &options) {
         Ok(b) => b,

@@ -20,8 +20,13 @@ pub enum EvalError {
         "unknown reading `{0}` (see `incentives rules` for the readings each document offers)"
     )]
     UnknownReading(String),
-    #[error("the exchange rate must be above zero")]
-    BadFxRate,
+    #[error("reading `{0}` is selected twice")]
+    ReadingSelectedTwice(String),
+    #[error("reading `{reading}`: {problem}")]
+    BadReadingParam {
+        reading: String,
+        problem: ParamProblem,
+    },
     #[error(
         "rule `{rule}` in {year}: the figures are too large to compute exactly (beyond 28 digits)"
     )]
@@ -36,6 +41,9 @@ struct Ctx<'a> {
     values: &'a [Option<Value>],
     year: u16,
     options: &'a EvalOptions,
+    /// The district of each of the firm's projects (for a per-firm line of a district
+    /// document).
+    districts: &'a [Option<Value>],
 }
 
 /// Evaluates every rule for every project and year of `file`.
@@ -44,13 +52,18 @@ pub fn evaluate<'r>(
     file: &ProjectFile,
     options: &EvalOptions,
 ) -> Result<Breakdown<'r>, EvalError> {
-    for id in &options.readings {
-        if base.reading(id).is_none() {
-            return Err(EvalError::UnknownReading(id.clone()));
+    for (i, sel) in options.readings.iter().enumerate() {
+        let Some((_, decl)) = base.reading(&sel.id) else {
+            return Err(EvalError::UnknownReading(sel.id.clone()));
+        };
+        if options.readings[..i].iter().any(|r| r.id == sel.id) {
+            return Err(EvalError::ReadingSelectedTwice(sel.id.clone()));
         }
-    }
-    if options.fx_rate.is_some_and(|r| r <= Decimal::ZERO) {
-        return Err(EvalError::BadFxRate);
+        decl.check_param(sel.param)
+            .map_err(|problem| EvalError::BadReadingParam {
+                reading: sel.id.clone(),
+                problem,
+            })?;
     }
     let catalog = &base.catalog;
     let mut subject_values = catalog.defaults.clone();
@@ -87,6 +100,7 @@ pub fn evaluate<'r>(
         v
     };
 
+    let districts: Vec<Option<Value>> = file.projects.iter().map(|p| p.district).collect();
     let mut lines: Vec<Line<'r>> = Vec::new();
     let slot_of = |id: &str| catalog.slot(id);
     let (industry, kind, district) = (
@@ -113,6 +127,7 @@ pub fn evaluate<'r>(
                 values: &values,
                 year: year.0,
                 options,
+                districts: &districts,
             };
             for slot in base
                 .rules
@@ -129,6 +144,7 @@ pub fn evaluate<'r>(
             values: &values,
             year: *year,
             options,
+            districts: &districts,
         };
         for slot in base
             .rules
@@ -204,6 +220,17 @@ fn evaluate_line<'r>(
             by: &r.by,
             on: r.on,
         });
+    }
+    if let Some(area) = &document.applies_in {
+        let (observed, passed) = applies_in(area, ctx, rule.per);
+        line.trace.push(Step::AppliesIn {
+            area,
+            observed,
+            passed,
+        });
+        if !passed {
+            return Ok(line);
+        }
     }
 
     let mut eval = Evaluator {
@@ -286,6 +313,36 @@ fn evaluate_line<'r>(
         Status::Ineligible
     };
     Ok(line)
+}
+
+/// Whether a line is inside the document's area, and what was seen. A project line reads
+/// the project's district. A per-firm line reads the document's firm flag if it names one,
+/// else `district` if the catalogue declares it for the firm, else the firm's projects: it
+/// passes when any of them is in the district.
+fn applies_in(area: &AppliesIn, ctx: &Ctx, per: Per) -> (Observed, bool) {
+    let AppliesIn::District {
+        id,
+        firm_flag,
+        district,
+    } = area;
+    let is_here = |v: &Option<Value>| *v == Some(Value::Choice(id.index));
+    let seen = |v: Option<Value>| v.map_or(Observed::Missing, Observed::Value);
+    match (per, firm_flag) {
+        (Per::SubjectYear, Some(flag)) => match ctx.values[flag.slot] {
+            Some(v @ Value::Flag(b)) => (Observed::Value(v), b),
+            _ => (Observed::Missing, false),
+        },
+        (Per::SubjectYear, None) if ctx.values[*district].is_none() => {
+            match ctx.districts.iter().find(|d| is_here(d)) {
+                Some(d) => (seen(*d), true),
+                None => (seen(ctx.districts.iter().find_map(|d| *d)), false),
+            }
+        }
+        _ => {
+            let v = ctx.values[*district];
+            (seen(v), is_here(&v))
+        }
+    }
 }
 
 /// An amount as the text states it: a definite minimum and a ceiling, either possibly absent.
@@ -389,12 +446,35 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 let alt = self.use_alternative(id);
                 self.expr(if alt { alternative } else { default })?
             }
+            Expr::Param(p) => self
+                .ctx
+                .options
+                .reading(&p.reading)
+                .and_then(|r| r.param)
+                .ok_or(Missing)?,
         })
+    }
+
+    /// The branch of a `Reading` the user's selection takes (the expression itself otherwise).
+    fn taken(&self, e: &'r Expr) -> &'r Expr {
+        match e {
+            Expr::Reading {
+                id,
+                default,
+                alternative,
+            } => self.taken(if self.ctx.options.reading(id).is_some() {
+                alternative
+            } else {
+                default
+            }),
+            _ => e,
+        }
     }
 
     /// Whether the user selected reading `id`; records the reading in the trace once.
     fn use_alternative(&mut self, id: &str) -> bool {
-        let alt = self.ctx.options.readings.iter().any(|r| r == id);
+        let selected = self.ctx.options.reading(id);
+        let alt = selected.is_some();
         if let Some(decl) = self
             .documents
             .iter()
@@ -408,6 +488,7 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 self.trace.push(Step::Reading {
                     reading: decl,
                     alternative: alt,
+                    param: selected.and_then(|r| r.param),
                 });
             }
         }
@@ -492,35 +573,19 @@ impl<'r> Evaluator<'_, 'r, '_> {
     /// `None` when no tier is reached or a needed figure is missing.
     fn amount(&mut self, a: &'r Amount) -> Option<Quantity> {
         Some(match a {
-            Amount::Rate {
-                base,
-                rate,
-                kind,
-                currency,
-            } => {
+            Amount::Rate { base, rate, kind } => {
                 let (observed, value) = self.observe(base);
-                let Some(mut b) = value else {
+                let Some(b) = value else {
                     debug_assert_eq!(observed, Observed::Missing);
                     self.trace.push(Step::Missing(base));
                     return None;
                 };
-                let usd_figure = *currency == Currency::UsdFigurePaidInCny;
-                let fx = if usd_figure {
-                    self.ctx.options.fx_rate
-                } else {
-                    None
-                };
-                if let Some(r) = fx {
-                    b = self.checked(b.checked_mul(r)).ok()?;
-                }
                 let result = self.checked(b.checked_mul(rate.0)).ok()?;
                 self.trace.push(Step::Rate {
-                    of: base,
-                    base: value.unwrap_or(b),
+                    of: self.taken(base),
+                    base: b,
                     rate: rate.0,
                     kind: *kind,
-                    usd_figure,
-                    fx,
                     result,
                 });
                 match kind {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use incentives::breakdown::EvalOptions;
+use incentives::breakdown::{EvalOptions, SelectedReading};
 use incentives::engine::evaluate;
 use incentives::load::{load_embedded, load_texts, RuleBase};
 use incentives::pack::Lang;
@@ -11,6 +11,14 @@ use incentives::project::parse_project;
 use incentives::render::{json, text};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+
+/// The currency reading B at rate `r` (what `--fx-rate r` selects).
+fn fx_reading(r: Decimal) -> SelectedReading {
+    SelectedReading {
+        id: "fdi_usd_converted".into(),
+        param: Some(r),
+    }
+}
 
 fn base() -> &'static RuleBase {
     use std::sync::OnceLock;
@@ -49,8 +57,7 @@ fn run_all_renderers(text_in: &str) {
     if let Ok(file) = parse_project("fuzz.ron", text_in, base()) {
         for fx in [None, Some(Decimal::new(71, 1))] {
             let options = EvalOptions {
-                fx_rate: fx,
-                readings: Vec::new(),
+                readings: fx.map(fx_reading).into_iter().collect(),
             };
             if let Ok(b) = evaluate(base(), &file, &options) {
                 let _ = text::render(&base().catalog, &b, Lang::Zh, text::Detail::Verbose);
@@ -97,7 +104,7 @@ proptest! {
                 years: {{2024: {{"fdi_arrived_usd": "{figure}", "national_programme_funding_last_year_yuan": "{figure}"}}}})])"#
         );
         let file = parse_project("limits.ron", &text_in, base()).expect("valid at the limits");
-        let options = EvalOptions { fx_rate: fx.map(Decimal::from), readings: Vec::new() };
+        let options = EvalOptions { readings: fx.map(|r| fx_reading(Decimal::from(r))).into_iter().collect() };
         match evaluate(base(), &file, &options) {
             Ok(b) => {
                 let _ = b.totals();

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use incentives::breakdown::{Breakdown, EvalOptions, Status, Step};
+use incentives::breakdown::{Breakdown, EvalOptions, SelectedReading, Status, Step};
 use incentives::check::example_project;
 use incentives::engine::evaluate;
 use incentives::load::{load_embedded, RuleBase};
@@ -104,8 +104,14 @@ fn run(c: &Case, arrived: u64) -> Breakdown<'static> {
     };
     let file = example_project(base(), &ex).expect("generated project is valid");
     let options = EvalOptions {
-        fx_rate: c.fx_milli.map(|m| Decimal::new(m as i64, 3)),
-        readings: Vec::new(),
+        readings: c
+            .fx_milli
+            .map(|m| SelectedReading {
+                id: "fdi_usd_converted".into(),
+                param: Some(Decimal::new(m as i64, 3)),
+            })
+            .into_iter()
+            .collect(),
     };
     evaluate(base(), &file, &options).expect("evaluates")
 }

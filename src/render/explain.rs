@@ -41,10 +41,33 @@ fn expr_unit(catalog: &InputCatalog, e: &Expr, rule: &Rule) -> Option<Unit> {
         },
         Expr::Base => rule.base.as_ref().and_then(|b| expr_unit(catalog, b, rule)),
         Expr::Minus(a, _) | Expr::Times(a, _) => expr_unit(catalog, a, rule),
-        Expr::Plus(v) | Expr::Product(v) | Expr::Min(v) | Expr::Max(v) => {
+        // A figure times a parameter in units per that figure's unit (USD × CNY per USD)
+        // is in the parameter's first unit.
+        Expr::Product(v) => {
+            let unit = v.iter().find_map(|x| match x {
+                Expr::Param(_) => None,
+                x => expr_unit(catalog, x, rule),
+            });
+            let per = v.iter().find_map(|x| match x {
+                Expr::Param(ParamRef {
+                    unit: ParamUnit::Per(a, b),
+                    ..
+                }) => Some((*a, *b)),
+                _ => None,
+            });
+            match (unit, per) {
+                (Some(u), Some((a, b))) if u == b => Some(a),
+                _ => unit,
+            }
+        }
+        Expr::Plus(v) | Expr::Min(v) | Expr::Max(v) => {
             v.iter().find_map(|x| expr_unit(catalog, x, rule))
         }
         Expr::Reading { default, .. } => expr_unit(catalog, default, rule),
+        Expr::Param(p) => match p.unit {
+            ParamUnit::Of(u) => Some(u),
+            ParamUnit::Per(..) => None,
+        },
         Expr::Const(_) | Expr::Year => None,
     }
 }
@@ -75,7 +98,14 @@ pub fn describe_expr(catalog: &InputCatalog, e: &Expr, rule: &Rule, lang: Lang) 
         Expr::Times(a, k) => format!("{} × {}", describe_expr(catalog, a, rule, lang), plain(k.0)),
         Expr::Product(v) => v
             .iter()
-            .map(|x| describe_expr(catalog, x, rule, lang))
+            .map(|x| {
+                let d = describe_expr(catalog, x, rule, lang);
+                if d.contains(" − ") || d.contains(" + ") {
+                    format!("({d})")
+                } else {
+                    d
+                }
+            })
             .collect::<Vec<_>>()
             .join(" × "),
         Expr::Min(v) | Expr::Max(v) => format!(
@@ -91,6 +121,7 @@ pub fn describe_expr(catalog: &InputCatalog, e: &Expr, rule: &Rule, lang: Lang) 
                 .join(", ")
         ),
         Expr::Reading { default, .. } => describe_expr(catalog, default, rule, lang),
+        Expr::Param(p) => p.label.get(lang).to_owned(),
     }
 }
 
@@ -342,19 +373,11 @@ pub fn describe_step(catalog: &InputCatalog, line: &Line, step: &Step, lang: Lan
             base,
             rate,
             kind,
-            usd_figure,
-            fx,
             result,
         } => {
-            let base_text = match (usd_figure, lang) {
-                (true, Lang::Zh) => format!("{} 美元", plain(*base)),
-                (true, Lang::En) => format!("{} USD", plain(*base)),
-                (false, _) => yuan(*base),
-            };
-            let conv = match fx {
-                Some(r) => format!(" × {}", plain(*r)),
-                None => String::new(),
-            };
+            // The base's unit comes from the pack: a USD input makes a USD base, paid in CNY.
+            let usd = expr_unit(catalog, of, rule) == Some(Unit::Usd);
+            let base_text = figure(catalog, of, rule, *base, lang);
             let kind_text = match (kind, lang) {
                 (RateKind::AtLeast, Lang::Zh) => "政策最低额（“不低于”）",
                 (RateKind::AtLeast, Lang::En) => "policy minimum (不低于: a floor)",
@@ -363,11 +386,9 @@ pub fn describe_step(catalog: &InputCatalog, line: &Line, step: &Step, lang: Lan
                 (RateKind::Exactly, Lang::Zh) => "按比例计算",
                 (RateKind::Exactly, Lang::En) => "exact",
             };
-            let reading = match (usd_figure, fx, lang) {
-                (true, None, Lang::Zh) => "；读法A（默认，按原文）：以美元金额为基数，按人民币计发",
-                (true, None, Lang::En) => "; reading A (default, the literal text): the USD figure is the base, paid in RMB",
-                (true, Some(_), Lang::Zh) => "；读法B（备选）：按用户给定汇率折算为人民币后计算",
-                (true, Some(_), Lang::En) => "; reading B (alternative): converted to RMB at the rate the user gave",
+            let paid = match (usd, lang) {
+                (true, Lang::Zh) => "；以美元金额为基数，按人民币计发",
+                (true, Lang::En) => "; the USD figure is the base, paid in CNY",
                 _ => "",
             };
             let what = match of {
@@ -376,7 +397,7 @@ pub fn describe_step(catalog: &InputCatalog, line: &Line, step: &Step, lang: Lan
                 _ => format!("{} = ", describe_expr(catalog, of, rule, lang)),
             };
             format!(
-                "{what}{base_text}{conv} × {} = {}，{kind_text}{reading}",
+                "{what}{base_text} × {} = {}，{kind_text}{paid}",
                 percent(*rate),
                 yuan(*result)
             )
@@ -518,26 +539,78 @@ pub fn describe_step(catalog: &InputCatalog, line: &Line, step: &Step, lang: Lan
                 ),
             }
         }
+        Step::AppliesIn {
+            area:
+                AppliesIn::District {
+                    id,
+                    firm_flag,
+                    district,
+                },
+            observed,
+            passed,
+        } => {
+            let r = InputRef {
+                id: "district".to_owned(),
+                slot: *district,
+            };
+            let name = option_label(catalog, &r, id.index, lang);
+            let (what, seen) = match (observed, firm_flag) {
+                (Observed::Value(Value::Flag(_)), Some(f)) => (
+                    input_label(catalog, f, lang),
+                    observed_text(catalog, Some(f), None, rule, *observed, lang),
+                ),
+                _ => (
+                    match (rule.per, lang) {
+                        (Per::ProjectYear, Lang::Zh) => "项目所在区县".to_owned(),
+                        (Per::ProjectYear, Lang::En) => "the project's district".to_owned(),
+                        (Per::SubjectYear, Lang::Zh) => "企业项目所在区县".to_owned(),
+                        (Per::SubjectYear, Lang::En) => "the firm's projects are in".to_owned(),
+                    },
+                    observed_text(catalog, Some(&r), None, rule, *observed, lang),
+                ),
+            };
+            match lang {
+                Lang::Zh => format!(
+                    "本政策仅适用于{name}；{what}：{seen} {}",
+                    mark(*passed, lang)
+                ),
+                Lang::En => format!(
+                    "This policy applies only in {name}; {what}: {seen} {}",
+                    mark(*passed, lang)
+                ),
+            }
+        }
         Step::Reading {
             reading,
             alternative,
-        } => match (lang, alternative) {
-            (Lang::Zh, false) => {
-                format!("读法：{}（默认）：{}", reading.title.zh, reading.default.zh)
-            }
-            (Lang::Zh, true) => format!(
-                "读法：{}（已选备选读法）：{}",
-                reading.title.zh, reading.alternative.zh
-            ),
-            (Lang::En, false) => format!(
-                "Reading: {} (default): {}",
-                reading.title.en, reading.default.en
-            ),
-            (Lang::En, true) => format!(
-                "Reading: {} (alternative selected): {}",
-                reading.title.en, reading.alternative.en
-            ),
-        },
+            param,
+        } => {
+            let value = match (reading.param.as_ref(), param) {
+                (Some(p), Some(v)) => match lang {
+                    Lang::Zh => format!("；{}：{} {}", p.label.zh, plain(*v), p.unit.label(lang)),
+                    Lang::En => format!("; {}: {} {}", p.label.en, plain(*v), p.unit.label(lang)),
+                },
+                _ => String::new(),
+            };
+            let sentence = match (lang, alternative) {
+                (Lang::Zh, false) => {
+                    format!("读法：{}（默认）：{}", reading.title.zh, reading.default.zh)
+                }
+                (Lang::Zh, true) => format!(
+                    "读法：{}（已选备选读法）：{}",
+                    reading.title.zh, reading.alternative.zh
+                ),
+                (Lang::En, false) => format!(
+                    "Reading: {} (default): {}",
+                    reading.title.en, reading.default.en
+                ),
+                (Lang::En, true) => format!(
+                    "Reading: {} (alternative selected): {}",
+                    reading.title.en, reading.alternative.en
+                ),
+            };
+            sentence + &value
+        }
         Step::OneTimeAlreadyCounted { year } => match lang {
             Lang::Zh => format!("一次性奖励，已在 {year} 年计入"),
             Lang::En => format!("One-time award, already counted in {year}"),

@@ -9,7 +9,7 @@ use crate::money::fen_string;
 use crate::pack::{Benefit, Lang};
 use crate::render::explain::{explain, reason};
 
-pub const SCHEMA: &str = "incentives.breakdown/1";
+pub const SCHEMA: &str = "incentives.breakdown/2";
 
 fn money(v: Option<rust_decimal::Decimal>) -> Json {
     v.map_or(Json::Null, |d| Json::String(fen_string(d)))
@@ -57,9 +57,9 @@ pub fn to_json(catalog: &InputCatalog, b: &Breakdown, lang: Lang) -> Json {
         "schema": SCHEMA,
         "subject": b.subject,
         "options": {
-            "currency_reading": if b.options.fx_rate.is_some() { "B" } else { "A" },
-            "fx_rate": b.options.fx_rate.map(|r| r.to_string()),
-            "readings": b.options.readings,
+            "readings": b.options.readings.iter()
+                .map(|r| json!({"id": r.id, "param": r.param.map(|p| p.to_string())}))
+                .collect::<Vec<_>>(),
         },
         "lines": b.lines.iter().map(|l| line_json(catalog, b, l, lang)).collect::<Vec<_>>(),
         "total": fen_string(totals.total),

@@ -218,17 +218,48 @@ fn not_claimed(catalog: &InputCatalog, l: &Line) -> bool {
     })
 }
 
-/// An ineligible line of a district document that fails on a choice (the district): the
-/// project is elsewhere, so the district's policy is counted, not listed.
+/// An ineligible line of a district document that fails its area check: the project is
+/// elsewhere, so the district's policy is counted, not listed.
 fn other_district(l: &Line) -> bool {
-    matches!(l.document.level, crate::pack::Level::District(_))
-        && matches!(
-            l.first_failure(),
-            Some(Step::Check {
-                cond: Cond::Is(..) | Cond::OneOf(..),
-                ..
-            })
-        )
+    matches!(
+        l.first_failure(),
+        Some(Step::AppliesIn { passed: false, .. })
+    )
+}
+
+/// The 口径 (readings) in use: the selected alternatives with their parameters.
+fn readings_header(b: &Breakdown, lang: Lang) -> String {
+    if b.options.readings.is_empty() {
+        return format!(
+            "{}\n",
+            t(
+                lang,
+                "口径：均按默认口径",
+                "Readings: the defaults throughout"
+            )
+        );
+    }
+    let mut out = String::new();
+    for sel in &b.options.readings {
+        let decl = b
+            .lines
+            .iter()
+            .find_map(|l| l.document.readings.iter().find(|r| r.id == sel.id));
+        let title = decl.map_or(sel.id.as_str(), |d| d.title.get(lang));
+        let mut s = format!(
+            "{}{title}",
+            t(lang, "已选备选口径：", "Alternative reading selected: ")
+        );
+        if let (Some(v), Some(p)) = (sel.param, decl.and_then(|d| d.param.as_ref())) {
+            s.push_str(&match lang {
+                Lang::Zh => format!("（{}：{} {}）", p.label.zh, v, p.unit.label(lang)),
+                Lang::En => format!(" ({}: {} {})", p.label.en, v, p.unit.label(lang)),
+            });
+        }
+        out.push_str(&wrap(&s, WIDTH, "", "  "));
+        out.push('\n');
+    }
+    out
 }
 
 /// The breakdown as text.
@@ -238,20 +269,7 @@ pub fn render(catalog: &InputCatalog, b: &Breakdown, lang: Lang, detail: Detail)
         Lang::Zh => format!("招商引资政策兑现测算 · {}\n", b.subject),
         Lang::En => format!("Incentive breakdown · {}\n", b.subject),
     });
-    let reading = match (b.options.fx_rate, lang) {
-        (None, Lang::Zh) => "外资奖励币种：读法A（默认，按原文）：以美元金额为基数，按人民币计发".to_owned(),
-        (None, Lang::En) => "Foreign-capital currency: reading A (default, the literal text): the USD figure is the base, paid in RMB".to_owned(),
-        (Some(r), Lang::Zh) => format!("外资奖励币种：读法B（备选）：按 1 美元 = {r} 元折算"),
-        (Some(r), Lang::En) => format!("Foreign-capital currency: reading B (alternative): converted at 1 USD = {r} CNY"),
-    };
-    out.push_str(&wrap(&reading, WIDTH, "", "  "));
-    out.push('\n');
-    for r in &b.options.readings {
-        out.push_str(&format!(
-            "{}{r}\n",
-            t(lang, "已选备选读法：", "Alternative reading selected: ")
-        ));
-    }
+    out.push_str(&readings_header(b, lang));
     let mut blocks: Vec<(Option<usize>, u16)> = Vec::new();
     for l in &b.lines {
         if !blocks.contains(&(l.project, l.year)) {
