@@ -11,7 +11,7 @@ use crate::load::{typed_inputs, RuleBase};
 use crate::money::fen_string;
 use crate::pack::{Amount, Benefit, Example, RawValue, Rule, Scope};
 use crate::project::{InputValues, Project, ProjectFile, Subject, Year};
-use crate::report::EvalOptions;
+use crate::report::{EvalOptions, SelectedReading};
 
 /// The outcome of one golden example.
 #[derive(Debug, Clone)]
@@ -154,8 +154,15 @@ pub fn run_example(base: &Arc<RuleBase>, rule: &Rule, ex: &Example) -> Vec<Strin
         Err(e) => return vec![e],
     };
     let options = EvalOptions {
-        fx_rate: ex.options.fx_rate.map(|d| d.0),
-        readings: ex.options.readings.clone(),
+        readings: ex
+            .options
+            .readings
+            .iter()
+            .map(|r| SelectedReading {
+                id: r.id.clone(),
+                param: r.param.map(|d| d.0),
+            })
+            .collect(),
         strict: true,
     };
     let b = match evaluate(base, &file, &options) {

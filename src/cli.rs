@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rust_decimal::Decimal;
 
 use incentives::check::{run_all, summarise};
 use incentives::engine::{evaluate, EvalError};
@@ -14,7 +13,7 @@ use incentives::money::parse_decimal;
 use incentives::pack::{Amount, Lang, Level};
 use incentives::project::{locate_year, parse_project};
 use incentives::render::{json, text};
-use incentives::report::EvalOptions;
+use incentives::report::{EvalOptions, SelectedReading};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -36,11 +35,13 @@ pub enum Command {
         /// Print the documented JSON contract instead of the table.
         #[arg(long)]
         json: bool,
-        /// Reading B of the foreign-capital reward: convert the USD base at this USD→CNY rate.
+        /// Short for `--reading fdi_usd_converted=R`: the foreign-capital reward's USD base
+        /// converted at this USD→CNY rate before the rate applies (the alternative 口径).
         #[arg(long, value_name = "R")]
         fx_rate: Option<String>,
-        /// Select an alternative reading by id (repeatable; `incentives rules` lists them).
-        #[arg(long = "reading", value_name = "ID")]
+        /// Select an alternative reading by id, `ID` or `ID=VALUE` for one that takes a
+        /// parameter (repeatable; `incentives rules` lists them).
+        #[arg(long = "reading", value_name = "ID[=VALUE]")]
         readings: Vec<String>,
         /// Load rule packs from this folder instead of the embedded ones.
         #[arg(long, value_name = "DIR")]
@@ -115,6 +116,25 @@ fn rule_base(dir: Option<&Path>) -> Result<RuleBase, Failure> {
     })
 }
 
+/// The reading `--fx-rate R` selects, with R as its parameter.
+pub const FX_READING: &str = "fdi_usd_converted";
+
+/// `ID` or `ID=VALUE`.
+fn parse_reading(arg: &str) -> Result<SelectedReading, String> {
+    let (id, param) = match arg.split_once('=') {
+        Some((id, v)) => (id, Some(parse_decimal(v.trim())?)),
+        None => (arg, None),
+    };
+    let id = id.trim();
+    if id.is_empty() {
+        return Err("name a reading".into());
+    }
+    Ok(SelectedReading {
+        id: id.to_owned(),
+        param,
+    })
+}
+
 /// Runs one command and returns what to print on standard output.
 pub fn run(command: Command) -> Result<String, Failure> {
     match command {
@@ -134,22 +154,22 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 usage_error(format!("{file}:0:0: cannot read the project file: {e}"))
             })?;
             let parsed = parse_project(&file, &text_in, &base)?;
-            let fx_rate: Option<Decimal> = match fx_rate {
-                Some(r) => {
-                    let v =
-                        parse_decimal(&r).map_err(|e| usage_error(format!("--fx-rate: {e}")))?;
-                    if v.is_zero() {
-                        return Err(usage_error(
-                            "--fx-rate: the exchange rate must be above zero".into(),
-                        ));
-                    }
-                    Some(v)
-                }
-                None => None,
-            };
+            let mut selected = Vec::new();
+            for r in &readings {
+                selected.push(
+                    parse_reading(r).map_err(|e| usage_error(format!("--reading {r}: {e}")))?,
+                );
+            }
+            if let Some(r) = fx_rate {
+                let param =
+                    parse_decimal(&r).map_err(|e| usage_error(format!("--fx-rate: {e}")))?;
+                selected.push(SelectedReading {
+                    id: FX_READING.to_owned(),
+                    param: Some(param),
+                });
+            }
             let options = EvalOptions {
-                fx_rate,
-                readings,
+                readings: selected,
                 strict,
             };
             let report = evaluate(&base, &parsed, &options).map_err(|e| {
@@ -258,7 +278,19 @@ pub fn run(command: Command) -> Result<String, Failure> {
                     ));
                 }
                 for r in &d.readings {
-                    out.push_str(&format!("  reading --reading {}: {}\n", r.id, r.title.en));
+                    match &r.param {
+                        None => {
+                            out.push_str(&format!("  reading --reading {}: {}\n", r.id, r.title.en))
+                        }
+                        Some(p) => out.push_str(&format!(
+                            "  reading --reading {}=VALUE: {} (VALUE: {}, {}, {})\n",
+                            r.id,
+                            r.title.en,
+                            p.label.en,
+                            p.unit.label(Lang::En),
+                            p.range
+                        )),
+                    }
                 }
             }
             Ok(out)

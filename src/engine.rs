@@ -21,8 +21,13 @@ pub enum EvalError {
         "unknown reading `{0}` (see `incentives rules` for the readings each document offers)"
     )]
     UnknownReading(String),
-    #[error("the exchange rate must be above zero")]
-    BadFxRate,
+    #[error("reading `{0}` is selected twice")]
+    ReadingSelectedTwice(String),
+    #[error("reading `{reading}`: {problem}")]
+    BadReadingParam {
+        reading: String,
+        problem: ParamProblem,
+    },
     #[error(
         "rule `{rule}` in {year}: the figures are too large to compute exactly (beyond 28 digits)"
     )]
@@ -62,6 +67,9 @@ struct Ctx<'a> {
     values: &'a [Option<Value>],
     year: u16,
     options: &'a EvalOptions,
+    /// The district of each of the firm's projects (for a per-firm line of a district
+    /// document).
+    districts: &'a [Option<Value>],
 }
 
 /// Evaluates every rule for every project and year of `file`.
@@ -71,13 +79,18 @@ pub fn evaluate(
     options: &EvalOptions,
 ) -> Result<Report, EvalError> {
     let base: &RuleBase = rule_base;
-    for id in &options.readings {
-        if base.reading(id).is_none() {
-            return Err(EvalError::UnknownReading(id.clone()));
+    for (i, sel) in options.readings.iter().enumerate() {
+        let Some((_, decl)) = base.reading(&sel.id) else {
+            return Err(EvalError::UnknownReading(sel.id.clone()));
+        };
+        if options.readings[..i].iter().any(|r| r.id == sel.id) {
+            return Err(EvalError::ReadingSelectedTwice(sel.id.clone()));
         }
-    }
-    if options.fx_rate.is_some_and(|r| r <= Decimal::ZERO) {
-        return Err(EvalError::BadFxRate);
+        decl.check_param(sel.param)
+            .map_err(|problem| EvalError::BadReadingParam {
+                reading: sel.id.clone(),
+                problem,
+            })?;
     }
     let catalog = &base.catalog;
     let mut subject_values = catalog.defaults.clone();
@@ -114,6 +127,7 @@ pub fn evaluate(
         v
     };
 
+    let districts: Vec<Option<Value>> = file.projects.iter().map(|p| p.district).collect();
     let mut lines: Vec<Line> = Vec::new();
     let slot_of = |id: &str| catalog.slot(id);
     let (industry, kind, district) = (
@@ -140,6 +154,7 @@ pub fn evaluate(
                 values: &values,
                 year: year.0,
                 options,
+                districts: &districts,
             };
             for slot in base
                 .rules
@@ -156,6 +171,7 @@ pub fn evaluate(
             values: &values,
             year: *year,
             options,
+            districts: &districts,
         };
         for slot in base
             .rules
@@ -235,6 +251,13 @@ fn evaluate_line(
     });
     if document.repealed.as_ref().is_some_and(|r| r.on.year == y) {
         line.trace.push(Node::Repealed);
+    }
+    if let Some(area) = &document.applies_in {
+        let (observed, passed) = applies_in(area, ctx, rule.per);
+        line.trace.push(Node::AppliesIn { observed, passed });
+        if !passed {
+            return Ok(line);
+        }
     }
 
     let mut eval = Evaluator {
@@ -325,6 +348,36 @@ fn evaluate_line(
     Ok(line)
 }
 
+/// Whether a line is inside the document's area, and what was seen. A project line reads
+/// the project's district. A per-firm line reads the document's firm flag if it names one,
+/// else `district` if the catalogue declares it for the firm, else the firm's projects: it
+/// passes when any of them is in the district.
+fn applies_in(area: &AppliesIn, ctx: &Ctx, per: Per) -> (Observed, bool) {
+    let AppliesIn::District {
+        id,
+        firm_flag,
+        district,
+    } = area;
+    let is_here = |v: &Option<Value>| *v == Some(Value::Choice(id.index));
+    let seen = |v: Option<Value>| v.map_or(Observed::Missing, Observed::Value);
+    match (per, firm_flag) {
+        (Per::SubjectYear, Some(flag)) => match ctx.values[flag.slot] {
+            Some(v @ Value::Flag(b)) => (Observed::Value(v), b),
+            _ => (Observed::Missing, false),
+        },
+        (Per::SubjectYear, None) if ctx.values[*district].is_none() => {
+            match ctx.districts.iter().find(|d| is_here(d)) {
+                Some(d) => (seen(*d), true),
+                None => (seen(ctx.districts.iter().find_map(|d| *d)), false),
+            }
+        }
+        _ => {
+            let v = ctx.values[*district];
+            (seen(v), is_here(&v))
+        }
+    }
+}
+
 /// An amount as the text states it: a definite minimum and a ceiling, either possibly absent.
 #[derive(Clone, Copy, Debug, Default)]
 struct Quantity {
@@ -390,10 +443,10 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 default,
                 alternative,
             } => {
-                let alt = self.ctx.options.readings.iter().any(|r| r == id);
+                let alt = self.ctx.options.reading(id).is_some();
                 self.first_missing_input(if alt { alternative } else { default })
             }
-            Expr::Base | Expr::Year | Expr::Const(_) => None,
+            Expr::Base | Expr::Year | Expr::Const(_) | Expr::Param(_) => None,
         }
     }
 
@@ -459,12 +512,37 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 let alt = self.use_alternative(id);
                 self.expr(if alt { alternative } else { default })?
             }
+            Expr::Param(p) => self
+                .ctx
+                .options
+                .reading(&p.reading)
+                .and_then(|r| r.param)
+                .ok_or(Missing)?,
         })
+    }
+
+    /// The site of the branch of a `Reading` the user's selection takes, from `site` of `e`.
+    fn taken(&self, e: &Expr, site: Site) -> Site {
+        match e {
+            Expr::Reading {
+                id,
+                default,
+                alternative,
+            } => {
+                let alt = self.ctx.options.reading(id).is_some();
+                self.taken(
+                    if alt { alternative } else { default },
+                    site.child(usize::from(alt)),
+                )
+            }
+            _ => site,
+        }
     }
 
     /// Whether the user selected reading `id`; records the reading in the trace once.
     fn use_alternative(&mut self, id: &str) -> bool {
-        let alt = self.ctx.options.readings.iter().any(|r| r == id);
+        let selected = self.ctx.options.reading(id);
+        let alt = selected.is_some();
         let found = self.documents.iter().enumerate().find_map(|(d, doc)| {
             doc.readings
                 .iter()
@@ -476,6 +554,7 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 document,
                 index,
                 alternative: alt,
+                param: selected.and_then(|r| r.param),
             };
             if !self.trace.contains(&node) {
                 self.trace.push(node);
@@ -587,14 +666,9 @@ impl<'r> Evaluator<'_, 'r, '_> {
     /// `None` when no tier is reached or a needed figure is missing.
     fn amount(&mut self, a: &'r Amount) -> Option<Quantity> {
         Some(match a {
-            Amount::Rate {
-                base,
-                rate,
-                kind,
-                currency,
-            } => {
+            Amount::Rate { base, rate, kind } => {
                 let (observed, value) = self.observe(base);
-                let Some(mut b) = value else {
+                let Some(b) = value else {
                     debug_assert_eq!(observed, Observed::Missing);
                     self.trace.push(Node::Missing {
                         site: self.site.child(0),
@@ -602,23 +676,12 @@ impl<'r> Evaluator<'_, 'r, '_> {
                     });
                     return None;
                 };
-                let usd_figure = *currency == Currency::UsdFigurePaidInCny;
-                let fx = if usd_figure {
-                    self.ctx.options.fx_rate
-                } else {
-                    None
-                };
-                if let Some(r) = fx {
-                    b = self.checked(b.checked_mul(r)).ok()?;
-                }
                 let result = self.checked(b.checked_mul(rate.0)).ok()?;
                 self.trace.push(Node::Rate {
-                    site: self.site,
-                    base: value.unwrap_or(b),
+                    of: self.taken(base, self.site.child(0)),
+                    base: b,
                     rate: rate.0,
                     kind: *kind,
-                    usd_figure,
-                    fx,
                     result,
                 });
                 match kind {
@@ -1010,7 +1073,7 @@ fn disposition(base: &RuleBase, l: &Line) -> Disposition {
                 return Disposition::AlreadyGranted { year };
             }
             let decisive = l.decisive().map(|i| &l.trace[i]);
-            if other_district(base, rule, l, decisive) {
+            if other_district(decisive) {
                 Disposition::OtherDistrict
             } else if not_claimed(base, rule, l, decisive) {
                 Disposition::NotClaimed
@@ -1037,19 +1100,32 @@ fn cond_input(rule: &Rule, site: &Site) -> Option<usize> {
     }
 }
 
-/// A district document whose decisive failure is the project's district.
-fn other_district(base: &RuleBase, rule: &Rule, l: &Line, decisive: Option<&Node>) -> bool {
-    let district = base.catalog.slot("district");
-    matches!(base.documents[l.slot.document].level, Level::District(_))
-        && matches!(decisive, Some(Node::Check { site, observed: Observed::Value(_), .. })
-            if district.is_some() && cond_input(rule, site) == district)
+/// A district document whose decisive failure is a known district elsewhere.
+fn other_district(decisive: Option<&Node>) -> bool {
+    matches!(
+        decisive,
+        Some(Node::AppliesIn {
+            passed: false,
+            observed: Observed::Value(_)
+        })
+    )
 }
 
 /// The project does not claim what the rule rewards: a figure it did not give, or a yes/no
 /// or choice left at its default ("no", "none"). A line that fails on a figure the project
 /// did give (9,800,000 USD against 10,000,000) is ineligible, not unclaimed.
 fn not_claimed(base: &RuleBase, rule: &Rule, l: &Line, decisive: Option<&Node>) -> bool {
-    if matches!(decisive, Some(Node::Missing { .. } | Node::ZeroAmount)) {
+    if matches!(
+        decisive,
+        Some(
+            Node::Missing { .. }
+                | Node::ZeroAmount
+                | Node::AppliesIn {
+                    observed: Observed::Missing,
+                    ..
+                }
+        )
+    ) {
         return true;
     }
     l.trace.iter().any(|n| {

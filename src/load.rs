@@ -371,9 +371,9 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         .collect();
     // A reading is declared once, in one document, and any rule may use it: one question
     // of interpretation is one switch, even where several documents share the wording.
-    let reading_ids: Vec<String> = documents
+    let reading_decls: Vec<ReadingDecl> = documents
         .iter()
-        .flat_map(|(_, _, d)| d.readings.iter().map(|r| r.id.clone()))
+        .flat_map(|(_, _, d)| d.readings.iter().cloned())
         .collect();
     for (doc_index, (file, text, mut doc)) in documents.into_iter().enumerate() {
         let doc_err = |message: String| {
@@ -391,7 +391,44 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             if !seen_readings.insert(r.id.clone()) {
                 return Err(doc_err(format!("reading `{}` is declared twice", r.id)));
             }
+            if let Some(p) = &r.param {
+                let twice = reading_decls
+                    .iter()
+                    .filter(|d| d.param.as_ref().is_some_and(|q| q.id == p.id))
+                    .count()
+                    > 1;
+                if twice {
+                    let (line, col) = line_col(&text, locate_id(&text, &p.id));
+                    return Err(LoadError {
+                        file: file.clone(),
+                        line,
+                        col,
+                        rule: None,
+                        message: format!("parameter `{}` is declared twice", p.id),
+                    });
+                }
+            }
         }
+        resolve_area(&catalog, &mut doc).map_err(|(message, needle)| {
+            let from = text
+                .find("applies_in")
+                .or_else(|| text.find("level"))
+                .unwrap_or(0);
+            let (line, col, _) = match needle {
+                Some(n) => locate_quoted(&text, &n, from),
+                None => {
+                    let (l, c) = line_col(&text, from);
+                    (l, c, from)
+                }
+            };
+            LoadError {
+                file: file.clone(),
+                line,
+                col,
+                rule: None,
+                message,
+            }
+        })?;
         for (rule_index, rule) in doc.rules.iter_mut().enumerate() {
             let at = locate_id(&text, &rule.id);
             let rule_id = rule.id.clone();
@@ -429,7 +466,8 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 catalog: &catalog,
                 per: rule.per,
                 has_base: rule.base.is_some(),
-                readings: &reading_ids,
+                readings: &reading_decls,
+                alternatives: Vec::new(),
             };
             resolver
                 .rule(rule)
@@ -439,7 +477,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 check_period(p).map_err(|m| err(format!("in_force: {m}"), None))?;
             }
             for ex in &rule.examples {
-                check_example(&catalog, ex, &all_rule_ids)
+                check_example(&catalog, ex, &all_rule_ids, &reading_decls)
                     .map_err(|m| err(format!("example `{}`: {m}", ex.name), Some(&ex.name)))?;
             }
             rules.push(RuleSlot {
@@ -468,11 +506,84 @@ fn check_period(p: &Period) -> Result<(), String> {
     }
 }
 
+/// Resolves a document's `applies_in` and checks it agrees with its `level`.
+fn resolve_area(catalog: &InputCatalog, doc: &mut Document) -> Result<(), ResolveError> {
+    let Some(AppliesIn::District {
+        id,
+        firm_flag,
+        district,
+    }) = &mut doc.applies_in
+    else {
+        return match &doc.level {
+            Level::District(name) => Err((
+                format!("a district document ({name}) must say `applies_in: District(id: \"…\")`"),
+                None,
+            )),
+            Level::Municipal => Ok(()),
+        };
+    };
+    let slot = catalog.slot("district").ok_or_else(|| {
+        (
+            "`applies_in` needs the choice input `district`, which no Inputs file declares"
+                .to_owned(),
+            None,
+        )
+    })?;
+    *district = slot;
+    id.index = catalog
+        .option_index(slot, &id.id)
+        .map_err(|m| (format!("applies_in: {m}"), Some(id.id.clone())))?;
+    let label = match &catalog.decls[slot].kind {
+        InputKind::Choice(options) => options[id.index as usize].label.zh.clone(),
+        _ => String::new(),
+    };
+    match &doc.level {
+        Level::District(name) if *name == label => {}
+        other => {
+            return Err((
+                format!(
+                    "applies_in names {label} but the document's level is {}",
+                    match other {
+                        Level::District(n) => format!("District(\"{n}\")"),
+                        Level::Municipal => "Municipal".to_owned(),
+                    }
+                ),
+                Some(id.id.clone()),
+            ))
+        }
+    }
+    if let Some(f) = firm_flag {
+        let fslot = catalog
+            .slot(&f.id)
+            .ok_or_else(|| (catalog.unknown(&f.id), Some(f.id.clone())))?;
+        let decl = &catalog.decls[fslot];
+        if !matches!(decl.kind, InputKind::Flag)
+            || !matches!(decl.scope, Scope::Subject | Scope::SubjectYear)
+        {
+            return Err((
+                format!("firm_flag `{}` must be a yes/no input of the firm", f.id),
+                Some(f.id.clone()),
+            ));
+        }
+        f.slot = fslot;
+    }
+    Ok(())
+}
+
 fn check_example(
     catalog: &InputCatalog,
     ex: &Example,
     rule_ids: &HashSet<String>,
+    readings: &[ReadingDecl],
 ) -> Result<(), String> {
+    for sel in &ex.options.readings {
+        let decl = readings
+            .iter()
+            .find(|r| r.id == sel.id)
+            .ok_or_else(|| format!("unknown reading `{}`", sel.id))?;
+        decl.check_param(sel.param.map(|d| d.0))
+            .map_err(|p| format!("reading `{}`: {p}", sel.id))?;
+    }
     if !(1949..=2100).contains(&ex.year) {
         return Err(format!("year {} is out of range", ex.year));
     }
@@ -516,7 +627,9 @@ struct Resolver<'a> {
     catalog: &'a InputCatalog,
     per: Per,
     has_base: bool,
-    readings: &'a [String],
+    readings: &'a [ReadingDecl],
+    /// The readings whose `alternative` is being resolved: where their `Param` may appear.
+    alternatives: Vec<String>,
 }
 
 impl Resolver<'_> {
@@ -574,7 +687,7 @@ impl Resolver<'_> {
     }
 
     fn reading(&self, id: &str) -> Result<(), ResolveError> {
-        if self.readings.iter().any(|r| r == id) {
+        if self.readings.iter().any(|r| r.id == id) {
             Ok(())
         } else {
             Err((
@@ -632,7 +745,40 @@ impl Resolver<'_> {
             } => {
                 self.reading(id)?;
                 self.expr(default)?;
-                self.expr(alternative)
+                self.alternatives.push(id.clone());
+                let alt = self.expr(alternative);
+                self.alternatives.pop();
+                alt
+            }
+            Expr::Param(p) => {
+                let (reading, decl) = self
+                    .readings
+                    .iter()
+                    .find_map(|r| {
+                        r.param
+                            .as_ref()
+                            .filter(|q| q.id == p.id)
+                            .map(|q| (r.id.clone(), q))
+                    })
+                    .ok_or_else(|| {
+                        (
+                            format!("parameter `{}` is not declared by any reading", p.id),
+                            Some(p.id.clone()),
+                        )
+                    })?;
+                if !self.alternatives.contains(&reading) {
+                    return Err((
+                        format!(
+                            "`Param(\"{}\")` may appear only inside the `alternative` of reading `{reading}`",
+                            p.id
+                        ),
+                        Some(p.id.clone()),
+                    ));
+                }
+                p.label = decl.label.clone();
+                p.unit = decl.unit;
+                p.reading = reading;
+                Ok(())
             }
         }
     }
@@ -670,7 +816,10 @@ impl Resolver<'_> {
             } => {
                 self.reading(id)?;
                 self.cond(default)?;
-                self.cond(alternative)
+                self.alternatives.push(id.clone());
+                let alt = self.cond(alternative);
+                self.alternatives.pop();
+                alt
             }
             Cond::YearFrom(y) | Cond::YearUntil(y) => {
                 if (1949..=2100).contains(y) {

@@ -43,6 +43,7 @@ pub fn figure(catalog: &InputCatalog, e: &Expr, rule: &Rule, value: Decimal, lan
     match expr_unit(catalog, e, rule) {
         Some(Unit::Yuan) => money(value, lang),
         Some(Unit::Ratio) => percent(value),
+        Some(Unit::Usd) if lang == Lang::En => format!("USD {}", plain(value)),
         Some(u) => {
             let unit = u.label(lang);
             if unit.is_empty() {
@@ -63,10 +64,33 @@ fn expr_unit(catalog: &InputCatalog, e: &Expr, rule: &Rule) -> Option<Unit> {
         },
         Expr::Base => rule.base.as_ref().and_then(|b| expr_unit(catalog, b, rule)),
         Expr::Minus(a, _) | Expr::Times(a, _) => expr_unit(catalog, a, rule),
-        Expr::Plus(v) | Expr::Product(v) | Expr::Min(v) | Expr::Max(v) => {
+        // A figure times a parameter in units per that figure's unit (USD × CNY per USD)
+        // is in the parameter's first unit.
+        Expr::Product(v) => {
+            let unit = v.iter().find_map(|x| match x {
+                Expr::Param(_) => None,
+                x => expr_unit(catalog, x, rule),
+            });
+            let per = v.iter().find_map(|x| match x {
+                Expr::Param(ParamRef {
+                    unit: ParamUnit::Per(a, b),
+                    ..
+                }) => Some((*a, *b)),
+                _ => None,
+            });
+            match (unit, per) {
+                (Some(u), Some((a, b))) if u == b => Some(a),
+                _ => unit,
+            }
+        }
+        Expr::Plus(v) | Expr::Min(v) | Expr::Max(v) => {
             v.iter().find_map(|x| expr_unit(catalog, x, rule))
         }
         Expr::Reading { default, .. } => expr_unit(catalog, default, rule),
+        Expr::Param(p) => match p.unit {
+            ParamUnit::Of(u) => Some(u),
+            ParamUnit::Per(..) => None,
+        },
         Expr::Const(_) | Expr::Year => None,
     }
 }
@@ -97,7 +121,14 @@ pub fn describe_expr(catalog: &InputCatalog, e: &Expr, rule: &Rule, lang: Lang) 
         Expr::Times(a, k) => format!("{} × {}", describe_expr(catalog, a, rule, lang), plain(k.0)),
         Expr::Product(v) => v
             .iter()
-            .map(|x| describe_expr(catalog, x, rule, lang))
+            .map(|x| {
+                let d = describe_expr(catalog, x, rule, lang);
+                if d.contains(" − ") || d.contains(" + ") {
+                    format!("({d})")
+                } else {
+                    d
+                }
+            })
             .collect::<Vec<_>>()
             .join(" × "),
         Expr::Min(v) | Expr::Max(v) => format!(
@@ -113,6 +144,7 @@ pub fn describe_expr(catalog: &InputCatalog, e: &Expr, rule: &Rule, lang: Lang) 
                 .join(", ")
         ),
         Expr::Reading { default, .. } => describe_expr(catalog, default, rule, lang),
+        Expr::Param(p) => p.label.get(lang).to_owned(),
     }
 }
 
@@ -482,22 +514,21 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             }
         }
         Node::Rate {
-            site,
+            of,
             base,
             rate,
             kind,
-            usd_figure,
-            fx,
             result,
         } => {
-            let base_text = match (usd_figure, lang) {
-                (true, Lang::Zh) => format!("{} 美元", plain(*base)),
-                (true, Lang::En) => format!("USD {}", plain(*base)),
-                (false, _) => money(*base, lang),
+            let of = match rule.at(of) {
+                Some(RulePart::Expr(e)) => Some(e),
+                _ => None,
             };
-            let conv = match fx {
-                Some(r) => format!(" × {}", plain(*r)),
-                None => String::new(),
+            // The base's unit comes from the pack: a USD input makes a USD base, paid in CNY.
+            let usd = of.and_then(|e| expr_unit(catalog, e, rule)) == Some(Unit::Usd);
+            let base_text = match of {
+                Some(e) => figure(catalog, e, rule, *base, lang),
+                None => plain(*base),
             };
             let kind_text = match (kind, lang) {
                 (RateKind::AtLeast, Lang::Zh) => "政策最低额（“不低于”）",
@@ -509,27 +540,20 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 (RateKind::Exactly, Lang::Zh) => "按比例计算",
                 (RateKind::Exactly, Lang::En) => "at the stated rate",
             };
-            let currency = match (usd_figure, fx, lang) {
-                (true, None, Lang::Zh) => "；币种口径（默认，按原文）：以美元金额为基数，按人民币计发",
-                (true, None, Lang::En) => "; currency basis (default, the literal text): the USD figure is the base, paid in CNY",
-                (true, Some(_), Lang::Zh) => "；币种口径（备选）：按给定汇率折算为人民币后计算",
-                (true, Some(_), Lang::En) => "; currency basis (alternative): converted to CNY at the rate given",
+            let currency = match (usd, lang) {
+                (true, Lang::Zh) => "；以美元金额为基数，按人民币计发",
+                (true, Lang::En) => "; the USD figure is the base, paid in CNY",
                 _ => "",
             };
-            let what = match rule.at(&site.child(0)) {
-                Some(RulePart::Expr(Expr::Input(_))) | None => String::new(),
-                Some(RulePart::Expr(Expr::Base))
-                    if matches!(rule.base, Some(Expr::Input(_)) | None) =>
-                {
+            let what = match of {
+                Some(Expr::Input(_)) | None => String::new(),
+                Some(Expr::Base) if matches!(rule.base, Some(Expr::Input(_)) | None) => {
                     String::new()
                 }
-                Some(RulePart::Expr(of)) => {
-                    format!("{} = ", describe_expr(catalog, of, rule, lang))
-                }
-                Some(_) => String::new(),
+                Some(of) => format!("{} = ", describe_expr(catalog, of, rule, lang)),
             };
             format!(
-                "{what}{base_text}{conv} × {} = {}{}{kind_text}{currency}",
+                "{what}{base_text} × {} = {}{}{kind_text}{currency}",
                 percent(*rate),
                 money(*result, lang),
                 t(lang, "，", ", ")
@@ -682,10 +706,51 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 ),
             }
         }
+        Node::AppliesIn { observed, passed } => {
+            let Some(AppliesIn::District {
+                id,
+                firm_flag,
+                district,
+            }) = &document.applies_in
+            else {
+                return String::new();
+            };
+            let r = InputRef {
+                id: String::new(),
+                slot: *district,
+            };
+            let name = option_label(catalog, &r, id.index, lang);
+            let (what, seen) = match (observed, firm_flag) {
+                (Observed::Value(Value::Flag(_)), Some(f)) => (
+                    input_label(catalog, f, lang),
+                    observed_text(catalog, Some(f), None, rule, *observed, lang),
+                ),
+                _ => (
+                    match (rule.per, lang) {
+                        (Per::ProjectYear, Lang::Zh) => "项目所在区县".to_owned(),
+                        (Per::ProjectYear, Lang::En) => "the project's district".to_owned(),
+                        (Per::SubjectYear, Lang::Zh) => "企业项目所在区县".to_owned(),
+                        (Per::SubjectYear, Lang::En) => "the firm's projects are in".to_owned(),
+                    },
+                    observed_text(catalog, Some(&r), None, rule, *observed, lang),
+                ),
+            };
+            match lang {
+                Lang::Zh => format!(
+                    "本政策仅适用于{name}；{what}：{seen} {}",
+                    mark(*passed, lang)
+                ),
+                Lang::En => format!(
+                    "This policy applies only in {name}; {what}: {seen} {}",
+                    mark(*passed, lang)
+                ),
+            }
+        }
         Node::Reading {
             document,
             index,
             alternative,
+            param,
         } => {
             let Some(reading) = report
                 .rule_base()
@@ -695,23 +760,7 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             else {
                 return String::new();
             };
-            match (lang, alternative) {
-                (Lang::Zh, false) => {
-                    format!("口径：{}（默认）：{}", reading.title.zh, reading.default.zh)
-                }
-                (Lang::Zh, true) => format!(
-                    "口径：{}（已选备选口径）：{}",
-                    reading.title.zh, reading.alternative.zh
-                ),
-                (Lang::En, false) => format!(
-                    "Basis: {} (default): {}",
-                    reading.title.en, reading.default.en
-                ),
-                (Lang::En, true) => format!(
-                    "Basis: {} (alternative selected): {}",
-                    reading.title.en, reading.alternative.en
-                ),
-            }
+            reading_sentence(reading, *alternative, *param, lang)
         }
         Node::OneTimeAlreadyCounted { year } => match lang {
             Lang::Zh => format!("一次性奖励，已于{year}年享受"),
@@ -837,6 +886,38 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             }
         }
     }
+}
+
+/// The 口径 a figure rests on: "口径：title（默认）：what it says", with the parameter given.
+pub fn reading_sentence(
+    reading: &ReadingDecl,
+    alternative: bool,
+    param: Option<Decimal>,
+    lang: Lang,
+) -> String {
+    let value = match (reading.param.as_ref(), param) {
+        (Some(p), Some(v)) => match lang {
+            Lang::Zh => format!("；{}：{} {}", p.label.zh, plain(v), p.unit.label(lang)),
+            Lang::En => format!("; {}: {} {}", p.label.en, plain(v), p.unit.label(lang)),
+        },
+        _ => String::new(),
+    };
+    let sentence = match (lang, alternative) {
+        (Lang::Zh, false) => format!("口径：{}（默认）：{}", reading.title.zh, reading.default.zh),
+        (Lang::Zh, true) => format!(
+            "口径：{}（已选备选口径）：{}",
+            reading.title.zh, reading.alternative.zh
+        ),
+        (Lang::En, false) => format!(
+            "Basis: {} (default): {}",
+            reading.title.en, reading.default.en
+        ),
+        (Lang::En, true) => format!(
+            "Basis: {} (alternative selected): {}",
+            reading.title.en, reading.alternative.en
+        ),
+    };
+    sentence + &value
 }
 
 fn governing(group: &StackingGroup, lang: Lang) -> String {

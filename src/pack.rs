@@ -169,7 +169,7 @@ pub struct ChoiceOption {
     pub label: Text,
 }
 
-/// The unit of a number input; money units matter for the currency readings.
+/// The unit of a number input; the explanation prints it (a USD base is said to be USD).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 pub enum Unit {
     /// 元 (RMB yuan)
@@ -341,7 +341,28 @@ pub struct Document {
     /// Alternative readings a user may select (the default reading is what the rules say).
     #[serde(default)]
     pub readings: Vec<ReadingDecl>,
+    /// Where the document applies (a district document: its district). Checked first, after
+    /// validity, for every line of the document, so no rule repeats it.
+    #[serde(default)]
+    pub applies_in: Option<AppliesIn>,
     pub rules: Vec<Rule>,
+}
+
+/// The area a district document applies to.
+#[derive(Clone, Debug, Deserialize)]
+pub enum AppliesIn {
+    /// Projects whose `district` is this option. A per-firm line passes when the firm's
+    /// yes/no input `firm_flag` is yes; without one, when the catalogue's `district` is a
+    /// firm input, by the firm's district; otherwise when any of the firm's projects is in
+    /// the district.
+    District {
+        id: OptionRef,
+        #[serde(default)]
+        firm_flag: Option<InputRef>,
+        /// The slot of the `district` input, filled in at load.
+        #[serde(skip)]
+        district: usize,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -387,6 +408,132 @@ pub struct ReadingDecl {
     pub default: Text,
     /// What the alternative says.
     pub alternative: Text,
+    /// A figure the user gives with the alternative (an exchange rate), read by `Param`.
+    #[serde(default)]
+    pub param: Option<ParamDecl>,
+}
+
+/// The parameter of an alternative reading: selected as `--reading ID=VALUE`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDecl {
+    /// Referred to by `Param("id")`; unique across the loaded packs.
+    pub id: String,
+    pub label: Text,
+    pub unit: ParamUnit,
+    /// The values accepted.
+    pub range: ParamRange,
+}
+
+/// The unit of a reading's parameter.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub enum ParamUnit {
+    /// A figure in one unit.
+    Of(Unit),
+    /// So many of the first unit per one of the second: `Per(Yuan, Usd)` is CNY per USD.
+    Per(Unit, Unit),
+}
+
+impl ParamUnit {
+    pub fn label(self, lang: Lang) -> String {
+        let name = |u: Unit| match (u, lang) {
+            (Unit::Yuan, Lang::En) => "CNY",
+            _ => u.label(lang),
+        };
+        match (self, lang) {
+            (ParamUnit::Of(u), _) => name(u).to_owned(),
+            (ParamUnit::Per(a, b), Lang::Zh) => format!("{}/{}", name(a), name(b)),
+            (ParamUnit::Per(a, b), Lang::En) => format!("{} per {}", name(a), name(b)),
+        }
+    }
+}
+
+/// The accepted values of a parameter; every bound is optional.
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ParamRange {
+    #[serde(default)]
+    pub above: Option<Dec>,
+    #[serde(default)]
+    pub at_least: Option<Dec>,
+    #[serde(default)]
+    pub below: Option<Dec>,
+    #[serde(default)]
+    pub at_most: Option<Dec>,
+}
+
+impl ParamRange {
+    pub fn contains(&self, v: rust_decimal::Decimal) -> bool {
+        self.above.is_none_or(|b| v > b.0)
+            && self.at_least.is_none_or(|b| v >= b.0)
+            && self.below.is_none_or(|b| v < b.0)
+            && self.at_most.is_none_or(|b| v <= b.0)
+    }
+}
+
+impl fmt::Display for ParamRange {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let parts: Vec<String> = [
+            self.above.map(|b| format!("above {}", b.0)),
+            self.at_least.map(|b| format!("at least {}", b.0)),
+            self.below.map(|b| format!("below {}", b.0)),
+            self.at_most.map(|b| format!("at most {}", b.0)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if parts.is_empty() {
+            f.write_str("any value")
+        } else {
+            f.write_str(&parts.join(" and "))
+        }
+    }
+}
+
+/// Why a selected reading's parameter is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamProblem {
+    /// The reading takes a parameter and none was given.
+    Missing { label: String, unit: String },
+    /// A value was given to a reading that takes none.
+    NotTaken,
+    OutOfRange {
+        value: rust_decimal::Decimal,
+        range: String,
+    },
+}
+
+impl fmt::Display for ParamProblem {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            ParamProblem::Missing { label, unit } => {
+                write!(f, "needs a value: {label} ({unit}), as ID=VALUE")
+            }
+            ParamProblem::NotTaken => f.write_str("takes no value"),
+            ParamProblem::OutOfRange { value, range } => {
+                write!(f, "{value} is out of range (must be {range})")
+            }
+        }
+    }
+}
+
+impl ReadingDecl {
+    /// Checks a value given with this reading against its declared parameter.
+    pub fn check_param(&self, value: Option<rust_decimal::Decimal>) -> Result<(), ParamProblem> {
+        match (&self.param, value) {
+            (None, None) => Ok(()),
+            (None, Some(_)) => Err(ParamProblem::NotTaken),
+            (Some(p), None) => Err(ParamProblem::Missing {
+                label: p.label.en.clone(),
+                unit: p.unit.label(Lang::En),
+            }),
+            (Some(p), Some(v)) if p.range.contains(v) => Ok(()),
+            (Some(p), Some(v)) => Err(ParamProblem::OutOfRange {
+                value: v,
+                range: p.range.to_string(),
+            }),
+        }
+    }
 }
 
 /// One clause that a firm can claim, or one a firm should see it is eligible for.
@@ -488,6 +635,33 @@ pub enum Expr {
         default: Box<Expr>,
         alternative: Box<Expr>,
     },
+    /// The parameter value given with the reading that declares it (an exchange rate);
+    /// allowed only inside that reading's `alternative`.
+    Param(ParamRef),
+}
+
+/// A reference to a reading's parameter by id; the rest is filled in at load time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParamRef {
+    pub id: String,
+    /// The reading that declares the parameter.
+    pub reading: String,
+    pub label: Text,
+    pub unit: ParamUnit,
+}
+
+impl<'de> Deserialize<'de> for ParamRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(ParamRef {
+            id: String::deserialize(d)?,
+            reading: String::new(),
+            label: Text {
+                zh: String::new(),
+                en: String::new(),
+            },
+            unit: ParamUnit::Of(Unit::Count),
+        })
+    }
 }
 
 /// A condition over the inputs. The boundary reading is in the name.
@@ -539,16 +713,6 @@ pub enum RateKind {
     Exactly,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
-pub enum Currency {
-    /// The base is in yuan.
-    #[default]
-    Yuan,
-    /// The base is a USD figure and the reward is paid in RMB: reading A carries the
-    /// figure over (20,000,000 USD × 2% = 400,000 元); reading B converts at a given rate.
-    UsdFigurePaidInCny,
-}
-
 /// How much a rule pays, as the text states it.
 #[derive(Clone, Debug, Deserialize)]
 pub enum Amount {
@@ -557,8 +721,6 @@ pub enum Amount {
         base: Expr,
         rate: Dec,
         kind: RateKind,
-        #[serde(default)]
-        currency: Currency,
     },
     /// The first tier whose condition holds decides; none holding makes the line ineligible.
     Tiers(Vec<Tier>),
@@ -635,10 +797,31 @@ pub struct Example {
 #[derive(Clone, Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleOptions {
+    /// Alternative readings: `"id"`, or `("id", "7.1")` for one that takes a parameter.
     #[serde(default)]
-    pub fx_rate: Option<Dec>,
-    #[serde(default)]
-    pub readings: Vec<String>,
+    pub readings: Vec<ExampleReading>,
+}
+
+/// A reading an example selects, with its parameter value if it takes one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleReading {
+    pub id: String,
+    pub param: Option<Dec>,
+}
+
+impl<'de> Deserialize<'de> for ExampleReading {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Id(String),
+            WithParam(String, Dec),
+        }
+        Ok(match Raw::deserialize(d)? {
+            Raw::Id(id) => ExampleReading { id, param: None },
+            Raw::WithParam(id, p) => ExampleReading { id, param: Some(p) },
+        })
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

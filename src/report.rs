@@ -18,14 +18,27 @@ pub use crate::status::Status;
 /// The options that change the figures; every output names them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct EvalOptions {
-    /// The alternative currency 口径 of a USD base: convert at this USD→CNY rate (the
-    /// default carries the USD figure over as yuan).
-    pub fx_rate: Option<Decimal>,
-    /// Alternative readings selected by id.
-    pub readings: Vec<String>,
+    /// Alternative readings (口径) selected by id, each with its parameter value if it
+    /// takes one.
+    pub readings: Vec<SelectedReading>,
     /// An officer's figure outside the policy range is an error instead of being brought
     /// into the range.
     pub strict: bool,
+}
+
+/// One alternative reading the user selected (`--reading ID` or `--reading ID=VALUE`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SelectedReading {
+    pub id: String,
+    /// The value of the reading's declared parameter (an exchange rate).
+    pub param: Option<Decimal>,
+}
+
+impl EvalOptions {
+    /// The selection of reading `id`, if the user made one.
+    pub fn reading(&self, id: &str) -> Option<&SelectedReading> {
+        self.readings.iter().find(|r| r.id == id)
+    }
 }
 
 /// What a condition saw when it was checked.
@@ -113,15 +126,14 @@ pub enum Node {
         site: Site,
         input: Option<usize>,
     },
-    /// rate × base; `fx` is the conversion rate of the alternative currency 口径.
+    /// rate × base; `of` is the base expression as evaluated (a `Reading` resolved to the
+    /// branch taken), so its unit and what it is are read from the pack.
     Rate {
         #[serde(skip)]
-        site: Site,
+        of: Site,
         base: Decimal,
         rate: Decimal,
         kind: RateKind,
-        usd_figure: bool,
-        fx: Option<Decimal>,
         result: Decimal,
     },
     Fixed {
@@ -164,11 +176,18 @@ pub enum Node {
         before: Option<Decimal>,
         after: Option<Decimal>,
     },
-    /// The 口径 taken: `readings[index]` of `document`.
+    /// The 口径 taken: `readings[index]` of `document`, with the parameter value given.
     Reading {
         document: u16,
         index: u16,
         alternative: bool,
+        param: Option<Decimal>,
+    },
+    /// The document applies only in one district; checked before eligibility. `observed`
+    /// is the project's district, or for a per-firm line the firm's flag or district.
+    AppliesIn {
+        observed: Observed,
+        passed: bool,
     },
     /// A one-time award already counted in `year`.
     OneTimeAlreadyCounted {
@@ -221,6 +240,7 @@ impl Node {
         matches!(
             self,
             Node::Check { passed: false, .. }
+                | Node::AppliesIn { passed: false, .. }
                 | Node::Group { passed: false, .. }
                 | Node::Missing { .. }
                 | Node::OneTimeAlreadyCounted { .. }
@@ -549,43 +569,32 @@ impl Report {
         Summary::of(&self.base, None, lines)
     }
 
-    /// Every 口径 some line took, once each, with whether the alternative was selected.
-    pub fn readings_taken(&self) -> Vec<(&Document, &ReadingDecl, bool)> {
-        let mut seen: Vec<(u16, u16, bool)> = Vec::new();
-        for l in &self.lines {
+    /// Every 口径 taken by a line the reader sees (eligible, superseded, or failing on the
+    /// project's own figures), once each: the document, the reading, the selection.
+    pub fn readings_taken(&self) -> Vec<(&Document, &ReadingDecl, Option<&SelectedReading>)> {
+        let mut seen: Vec<(u16, u16)> = Vec::new();
+        for l in self
+            .lines
+            .iter()
+            .filter(|l| l.disposition.relevant() || l.disposition == Disposition::Ineligible)
+        {
             for n in &l.trace {
                 if let Node::Reading {
-                    document,
-                    index,
-                    alternative,
+                    document, index, ..
                 } = n
                 {
-                    if !seen.iter().any(|s| (s.0, s.1) == (*document, *index)) {
-                        seen.push((*document, *index, *alternative));
+                    if !seen.contains(&(*document, *index)) {
+                        seen.push((*document, *index));
                     }
                 }
             }
         }
         seen.into_iter()
-            .filter_map(|(d, i, alt)| {
+            .filter_map(|(d, i)| {
                 let doc = self.base.documents.get(d as usize)?;
-                Some((doc, doc.readings.get(i as usize)?, alt))
+                let reading = doc.readings.get(i as usize)?;
+                Some((doc, reading, self.options.reading(&reading.id)))
             })
             .collect()
-    }
-
-    /// Whether any line read a USD figure (the currency 口径 then applies).
-    pub fn uses_usd_figures(&self) -> bool {
-        self.lines.iter().any(|l| {
-            l.trace.iter().any(|n| {
-                matches!(
-                    n,
-                    Node::Rate {
-                        usd_figure: true,
-                        ..
-                    }
-                )
-            })
-        })
     }
 }

@@ -36,7 +36,7 @@ fn line<'a>(v: &'a Value, rule: &str, project: Option<&str>, year: u64) -> &'a V
 fn manufacturer_example_totals_and_lines() {
     let v = json(&["calc", "examples/manufacturer.ron", "--json"]);
     assert_eq!(v["schema"], "incentives.report/2");
-    assert_eq!(v["options"]["currency_reading"], "default");
+    assert_eq!(v["options"]["readings"], serde_json::json!([]));
     // P1 2024: 35,000,000 USD × 4% = 1,400,000 in both documents; the officer's offer of
     // 1,500,000 lies between that minimum and the 10,000,000 cap, so 65号 pays more and wins.
     let l65 = line(&v, "fdi_reward_65", Some("P1"), 2024);
@@ -137,7 +137,10 @@ fn reading_b_converts_at_the_given_rate() {
         "--fx-rate",
         "7.1",
     ]);
-    assert_eq!(v["options"]["currency_reading"], "alternative");
+    assert_eq!(
+        v["options"]["readings"],
+        serde_json::json!([{"id": "fdi_usd_converted", "param": "7.1"}])
+    );
     // 12,000,000 × 7.1 × 2% = 1,704,000; 45,000,000 × 7.1 × 2% = 6,390,000.
     assert_eq!(
         line(&v, "fdi_reward_65", Some("SC-1"), 2025)["amount"],
@@ -187,6 +190,60 @@ fn text_table_fits_and_explains() {
 }
 
 #[test]
+fn reading_with_a_parameter_equals_the_fx_rate_alias() {
+    let by_alias = json(&[
+        "calc",
+        "examples/multi-year.ron",
+        "--json",
+        "--fx-rate",
+        "7.1",
+    ]);
+    let by_reading = json(&[
+        "calc",
+        "examples/multi-year.ron",
+        "--json",
+        "--reading",
+        "fdi_usd_converted=7.1",
+    ]);
+    assert_eq!(by_alias, by_reading);
+}
+
+#[test]
+fn reading_parameter_missing_zero_or_negative_is_refused() {
+    for (args, needle) in [
+        (
+            &["--reading", "fdi_usd_converted"][..],
+            "reading `fdi_usd_converted`: needs a value",
+        ),
+        (
+            &["--reading", "fdi_usd_converted=0"][..],
+            "0 is out of range (must be above 0)",
+        ),
+        (
+            &["--fx-rate", "0"][..],
+            "0 is out of range (must be above 0)",
+        ),
+        (&["--reading", "fdi_usd_converted=-7.1"][..], "negative"),
+        (&["--fx-rate=-7.1"][..], "negative"),
+        (
+            &["--reading", "fdi65_count_shareholder_loans=1"][..],
+            "takes no value",
+        ),
+        (
+            &["--fx-rate", "7.1", "--reading", "fdi_usd_converted=7.2"][..],
+            "selected twice",
+        ),
+    ] {
+        let mut all = vec!["calc", "examples/multi-year.ron"];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(&all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
 fn unknown_reading_is_refused() {
     let (code, _, err) = run(&[
         "calc",
@@ -209,6 +266,10 @@ fn check_and_rules_commands() {
     assert!(out.contains("fdi_reward_107"), "{out}");
     assert!(
         out.contains("--reading fdi65_count_shareholder_loans"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--reading fdi_usd_converted=VALUE") && out.contains("CNY per USD, above 0"),
         "{out}"
     );
 }
@@ -304,7 +365,10 @@ fn the_readme_fx_rate_example_runs_and_brings_the_offer_into_range() {
 fn no_currency_note_without_foreign_capital() {
     let (code, out, err) = run(&["calc", "examples/wulong-charging.ron"]);
     assert_eq!(code, 0, "{err}");
-    assert!(!out.contains("币种口径"), "{out}");
+    assert!(!out.contains("计发币种"), "{out}");
     let (_, out, _) = run(&["calc", "examples/manufacturer.ron"]);
-    assert!(out.contains("币种口径"), "{out}");
+    assert!(
+        out.contains("口径：外资到位奖励的计发币种（默认）"),
+        "{out}"
+    );
 }

@@ -10,9 +10,17 @@ use incentives::load::{load_embedded, load_texts, RuleBase};
 use incentives::pack::Lang;
 use incentives::project::parse_project;
 use incentives::render::{json, text};
-use incentives::report::EvalOptions;
+use incentives::report::{EvalOptions, SelectedReading};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+
+/// The currency reading B at rate `r` (what `--fx-rate r` selects).
+fn fx_reading(r: Decimal) -> SelectedReading {
+    SelectedReading {
+        id: "fdi_usd_converted".into(),
+        param: Some(r),
+    }
+}
 
 fn base() -> &'static Arc<RuleBase> {
     use std::sync::OnceLock;
@@ -51,8 +59,7 @@ fn run_all_renderers(text_in: &str) {
     if let Ok(file) = parse_project("fuzz.ron", text_in, base()) {
         for fx in [None, Some(Decimal::new(71, 1))] {
             let options = EvalOptions {
-                fx_rate: fx,
-                readings: Vec::new(),
+                readings: fx.map(fx_reading).into_iter().collect(),
                 strict: false,
             };
             if let Ok(b) = evaluate(base(), &file, &options) {
@@ -100,7 +107,7 @@ proptest! {
                 years: {{2024: {{"fdi_arrived_usd": "{figure}", "national_programme_funding_last_year_yuan": "{figure}"}}}})])"#
         );
         let file = parse_project("limits.ron", &text_in, base()).expect("valid at the limits");
-        let options = EvalOptions { fx_rate: fx.map(Decimal::from), readings: Vec::new(), strict: false };
+        let options = EvalOptions { readings: fx.map(|r| fx_reading(Decimal::from(r))).into_iter().collect(), strict: false };
         match evaluate(base(), &file, &options) {
             Ok(b) => {
                 let _ = &b.total;

@@ -9,7 +9,7 @@ use incentives::check::example_project;
 use incentives::engine::evaluate;
 use incentives::load::{load_embedded, RuleBase};
 use incentives::pack::{Cap, Example, ExampleOptions, RawValue, StackingPolicy};
-use incentives::report::{EvalOptions, Node, Report, Status};
+use incentives::report::{EvalOptions, Node, Report, SelectedReading, Status};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -106,8 +106,14 @@ fn run(c: &Case, arrived: u64) -> Report {
     };
     let file = example_project(base(), &ex).expect("generated project is valid");
     let options = EvalOptions {
-        fx_rate: c.fx_milli.map(|m| Decimal::new(m as i64, 3)),
-        readings: Vec::new(),
+        readings: c
+            .fx_milli
+            .map(|m| SelectedReading {
+                id: "fdi_usd_converted".into(),
+                param: Some(Decimal::new(m as i64, 3)),
+            })
+            .into_iter()
+            .collect(),
         strict: false,
     };
     evaluate(base(), &file, &options).expect("evaluates")

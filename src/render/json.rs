@@ -112,12 +112,14 @@ pub fn to_json(report: &Report, lang: Lang) -> Json {
     let bases: Vec<Json> = report
         .readings_taken()
         .into_iter()
-        .map(|(doc, r, alternative)| {
+        .map(|(doc, r, selected)| {
+            let alternative = selected.is_some();
             json!({
                 "id": r.id,
                 "document": doc.number,
                 "title": r.title.get(lang),
                 "alternative_selected": alternative,
+                "param": selected.and_then(|s| s.param).map(|p| p.to_string()),
                 "taken": if alternative { r.alternative.get(lang) } else { r.default.get(lang) },
                 "other": if alternative { r.default.get(lang) } else { r.alternative.get(lang) },
             })
@@ -128,12 +130,12 @@ pub fn to_json(report: &Report, lang: Lang) -> Json {
         "subject": report.subject,
         "projects": report.projects,
         "options": {
-            "currency_reading": if report.options.fx_rate.is_some() { "alternative" } else { "default" },
-            "fx_rate": report.options.fx_rate.map(|r| r.to_string()),
-            "readings": report.options.readings,
+            "readings": report.options.readings.iter().map(|r| json!({
+                "id": r.id,
+                "param": r.param.map(|p| p.to_string()),
+            })).collect::<Vec<_>>(),
             "strict": report.options.strict,
         },
-        "uses_usd_figures": report.uses_usd_figures(),
         "bases": bases,
         "years": report.years.iter().map(summary_json).collect::<Vec<_>>(),
         "total": summary_json(&report.total),

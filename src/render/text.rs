@@ -6,7 +6,8 @@
 use unicode_width::UnicodeWidthStr;
 
 use crate::messages::{
-    describe_node, disposition_label, explain, leads, line_figure, money, money_wan, reason, t,
+    describe_node, disposition_label, explain, leads, line_figure, money, money_wan,
+    reading_sentence, reason, t,
 };
 use crate::money::fen_string;
 use crate::money::group_thousands;
@@ -123,7 +124,7 @@ fn summary_table(out: &mut String, report: &Report, lang: Lang) {
             "No amount",
         ],
     };
-    let widths = [6, 16, 15, 16, 15, 9];
+    let widths = [6, 16, 15, 16, 15, 11];
     let row = |cells: [String; 6]| -> String {
         let mut line = left(&cells[0], widths[0]);
         for (c, w) in cells[1..].iter().zip(&widths[1..]) {
@@ -182,36 +183,15 @@ fn summary_table(out: &mut String, report: &Report, lang: Lang) {
     out.push('\n');
 }
 
-/// The 口径 the figures rest on, each once.
+/// The 口径 the figures rest on, each once; none when no line the reader sees takes one.
 fn bases_block(out: &mut String, report: &Report, lang: Lang) {
-    if report.uses_usd_figures() {
-        let currency = match (report.options.fx_rate, lang) {
-            (None, Lang::Zh) => "外资奖励币种口径（默认，按原文）：以美元金额为基数，按人民币计发".to_owned(),
-            (None, Lang::En) => "Foreign-capital currency basis (default, the literal text): the USD figure is the base, paid in CNY".to_owned(),
-            (Some(r), Lang::Zh) => format!("外资奖励币种口径（备选）：按 1 美元 = {r} 元折算"),
-            (Some(r), Lang::En) => format!("Foreign-capital currency basis (alternative): converted at USD 1 = CNY {r}"),
-        };
-        out.push_str(&wrap(&currency, WIDTH, "", "  "));
-        out.push('\n');
-    }
-    for (_, reading, alternative) in report.readings_taken() {
-        let s = match (lang, alternative) {
-            (Lang::Zh, false) => {
-                format!("口径：{}（默认）：{}", reading.title.zh, reading.default.zh)
-            }
-            (Lang::Zh, true) => format!(
-                "口径：{}（已选备选口径）：{}",
-                reading.title.zh, reading.alternative.zh
-            ),
-            (Lang::En, false) => format!(
-                "Basis: {} (default): {}",
-                reading.title.en, reading.default.en
-            ),
-            (Lang::En, true) => format!(
-                "Basis: {} (alternative selected): {}",
-                reading.title.en, reading.alternative.en
-            ),
-        };
+    for (_, reading, selected) in report.readings_taken() {
+        let s = reading_sentence(
+            reading,
+            selected.is_some(),
+            selected.and_then(|r| r.param),
+            lang,
+        );
         out.push_str(&wrap(&s, WIDTH, "", "  "));
         out.push('\n');
     }
