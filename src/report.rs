@@ -555,10 +555,14 @@ impl Report {
     }
 
     /// The lines of one rule (by id), in evaluation order.
-    pub fn lines_of<'a>(&'a self, rule: &'a str) -> impl Iterator<Item = &'a Line> + 'a {
-        self.lines
+    pub fn lines_of<'a>(&'a self, rule: &str) -> impl Iterator<Item = &'a Line> + 'a {
+        let slot = self
+            .base
+            .rules
             .iter()
-            .filter(move |l| self.base.rule(l.slot).id == rule)
+            .copied()
+            .find(|s| self.base.rule(*s).id == rule);
+        self.lines.iter().filter(move |l| Some(l.slot) == slot)
     }
 
     /// Sums over any selection of lines (a project, a year).
