@@ -127,7 +127,8 @@ pub fn run(command: Command) -> Result<String, Failure> {
             let text_in = std::fs::read_to_string(&project).map_err(|e| {
                 usage_error(format!("{file}:0:0: cannot read the project file: {e}"))
             })?;
-            let parsed = parse_project(&file, &text_in, &base)?;
+            let parsed = parse_project(&file, &text_in, &base)
+                .map_err(|e| usage_error(e.render(Lang::from(lang))))?;
             let fx_rate: Option<Decimal> = match fx_rate {
                 Some(r) => {
                     let v =

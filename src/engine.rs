@@ -88,24 +88,9 @@ pub fn evaluate<'r>(
     };
 
     let mut lines: Vec<Line<'r>> = Vec::new();
-    let slot_of = |id: &str| catalog.slot(id);
-    let (industry, kind, district) = (
-        slot_of("industry"),
-        slot_of("project_kind"),
-        slot_of("district"),
-    );
     for (pi, p) in file.projects.iter().enumerate() {
         for (year, year_inputs) in &p.years {
             let mut values = subject_year_values(year.0);
-            for (slot, value) in [
-                (industry, Some(p.industry)),
-                (kind, Some(p.kind)),
-                (district, p.district),
-            ] {
-                if let (Some(s), Some(v)) = (slot, value) {
-                    values[s] = Some(v);
-                }
-            }
             for (slot, v) in p.inputs.values.iter().chain(&year_inputs.values) {
                 values[*slot] = Some(*v);
             }

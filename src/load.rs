@@ -10,7 +10,7 @@ use ron::extensions::Extensions;
 use ron::Options;
 use serde::de::DeserializeOwned;
 
-use crate::inputs::{typed_value, InputCatalog, Value};
+use crate::inputs::{describe_raw, typed_value, InputCatalog, Value};
 use crate::pack::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -124,6 +124,11 @@ pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
         files.push((p.display().to_string(), text));
     }
     load_texts(&files)
+}
+
+/// The text without a leading UTF-8 byte-order mark.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// RON options shared by rule packs and project files: `Some(x)` may be written `x`.
@@ -270,17 +275,40 @@ fn locate_id(text: &str, id: &str) -> usize {
 
 /// Loads a set of named RON texts into a cross-checked rule base.
 pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
+    // A UTF-8 byte-order mark (left by some Windows editors) is not part of the text.
+    let files: Vec<(String, String)> = files
+        .iter()
+        .map(|(f, t)| (f.clone(), strip_bom(t).to_owned()))
+        .collect();
     let mut catalog = InputCatalog::default();
     let mut groups: Vec<StackingGroup> = Vec::new();
     let mut documents: Vec<(String, String, Document)> = Vec::new();
 
     // Inputs and groups first, so that documents can be checked against them.
-    for (file, text) in files {
+    let mut input_files: Vec<(String, String, usize)> = Vec::new();
+    for (file, text) in &files {
         match file_kind(file, text)? {
             FileKind::Inputs => {
                 let parsed: InputsFile = parse_ron(file, text)?;
-                for decl in parsed.inputs {
+                for g in parsed.groups {
+                    let at = locate_id(text, &g.id);
+                    catalog.add_group(g).map_err(|message| {
+                        let (line, col) = line_col(text, at);
+                        LoadError {
+                            file: file.clone(),
+                            line,
+                            col,
+                            rule: None,
+                            message,
+                        }
+                    })?;
+                }
+                for mut decl in parsed.inputs {
                     let at = locate_id(text, &decl.id);
+                    input_files.push((file.clone(), decl.id.clone(), at));
+                    if decl.group.is_none() {
+                        decl.group.clone_from(&parsed.group);
+                    }
                     let id = decl.id.clone();
                     catalog.add(decl).map_err(|message| {
                         let (line, col) = line_col(text, at);
@@ -319,6 +347,31 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             }
         }
     }
+    if let Err(message) = catalog.finish() {
+        // Point at the input the message names, if it names one.
+        let (file, line, col) = input_files
+            .iter()
+            .find(|(_, id, _)| message.contains(&format!("`{id}`")))
+            .and_then(|(f, _, at)| {
+                let text = &files.iter().find(|x| &x.0 == f)?.1;
+                let (l, c) = line_col(text, *at);
+                Some((f.clone(), l, c))
+            })
+            .unwrap_or_else(|| {
+                (
+                    files.first().map_or_else(String::new, |f| f.0.clone()),
+                    0,
+                    0,
+                )
+            });
+        return Err(LoadError {
+            file,
+            line,
+            col,
+            rule: None,
+            message,
+        });
+    }
     if documents.is_empty() {
         return Err(LoadError {
             file: files.first().map_or_else(String::new, |f| f.0.clone()),
@@ -338,6 +391,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         .map(|(i, g)| (g.id.as_str(), i))
         .collect();
     let mut resolved_docs = Vec::new();
+    let mut used_by: Vec<Vec<String>> = vec![Vec::new(); catalog.len()];
     let mut document_files = Vec::new();
     let all_rule_ids: HashSet<String> = documents
         .iter()
@@ -404,10 +458,17 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 per: rule.per,
                 has_base: rule.base.is_some(),
                 readings: &reading_ids,
+                read: Vec::new(),
             };
             resolver
                 .rule(rule)
                 .map_err(|(m, needle)| err(m, needle.as_deref()))?;
+            let mut read = std::mem::take(&mut resolver.read);
+            read.sort_unstable();
+            read.dedup();
+            for slot in read {
+                used_by[slot].push(rule.id.clone());
+            }
             if let Some(p) = &rule.in_force {
                 check_period(p).map_err(|m| err(format!("in_force: {m}"), None))?;
             }
@@ -424,6 +485,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         resolved_docs.push(doc);
         document_files.push(file);
     }
+    catalog.used_by = used_by;
     Ok(RuleBase {
         catalog: Arc::new(catalog),
         groups,
@@ -454,7 +516,7 @@ fn check_example(
     {
         for (k, v) in map {
             let decl = catalog.get(k).ok_or_else(|| catalog.unknown(k))?;
-            typed_value(decl, v)?;
+            typed_value(decl, v).map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
         }
     }
     for e in &ex.expect {
@@ -489,6 +551,8 @@ struct Resolver<'a> {
     per: Per,
     has_base: bool,
     readings: &'a [String],
+    /// Every input slot the rule reads, in any part.
+    read: Vec<usize>,
 }
 
 impl Resolver<'_> {
@@ -526,7 +590,7 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    fn input(&self, r: &mut InputRef) -> Result<(), ResolveError> {
+    fn input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
         let slot = self
             .catalog
             .slot(&r.id)
@@ -542,6 +606,7 @@ impl Resolver<'_> {
             ));
         }
         r.slot = slot;
+        self.read.push(slot);
         Ok(())
     }
 
@@ -556,7 +621,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn number_input(&self, r: &mut InputRef) -> Result<(), ResolveError> {
+    fn number_input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
         self.input(r)?;
         match self.catalog.decls[r.slot].kind {
             InputKind::Number(_) | InputKind::Year => Ok(()),
@@ -700,7 +765,9 @@ pub fn typed_inputs(
     map.iter()
         .map(|(k, v)| {
             let slot = catalog.slot(k).ok_or_else(|| catalog.unknown(k))?;
-            Ok((slot, typed_value(&catalog.decls[slot], v)?))
+            let typed = typed_value(&catalog.decls[slot], v)
+                .map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
+            Ok((slot, typed))
         })
         .collect()
 }

@@ -25,8 +25,7 @@ fn project(body: &str) -> String {
     projects: [
         (
             id: "P1",
-            industry: "manufacturing",
-            kind: "new",
+            inputs: {{"industry": "manufacturing", "project_kind": "new"}},
             years: {{
                 2024: {{{body}}},
             }},
@@ -42,7 +41,12 @@ fn calc(name: &str, text: &str) -> (i32, String) {
     let dir = scratch(name);
     let path = dir.join("project.ron");
     std::fs::write(&path, text).unwrap();
-    let out = bin().arg("calc").arg(&path).output().unwrap();
+    let out = bin()
+        .arg("calc")
+        .arg(&path)
+        .args(["--lang", "en"])
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -64,7 +68,7 @@ fn assert_one_line_error(code: i32, err: &str, file: &str, line: usize, needle: 
 #[test]
 fn negative_amount() {
     let (code, err) = calc("negative", &project(r#""fdi_arrived_usd": "-5""#));
-    assert_one_line_error(code, &err, "project.ron", 9, "cannot be negative");
+    assert_one_line_error(code, &err, "project.ron", 8, "cannot be negative");
 }
 
 #[test]
@@ -73,13 +77,13 @@ fn non_numeric_amount() {
         "nonnumeric",
         &project(r#""fdi_arrived_usd": "twenty million""#),
     );
-    assert_one_line_error(code, &err, "project.ron", 9, "expected a decimal number");
+    assert_one_line_error(code, &err, "project.ron", 8, "expected a decimal number");
 }
 
 #[test]
 fn float_amount_is_refused_to_stay_exact() {
     let (code, err) = calc("float", &project(r#""fdi_arrived_usd": 1.5"#));
-    assert_one_line_error(code, &err, "project.ron", 9, "write decimals as strings");
+    assert_one_line_error(code, &err, "project.ron", 8, "write decimals as strings");
 }
 
 #[test]
@@ -88,7 +92,7 @@ fn number_too_large_for_a_decimal() {
         "large",
         &project(r#""fdi_arrived_usd": "123456789012345678901234567890123""#),
     );
-    assert_one_line_error(code, &err, "project.ron", 9, "too large");
+    assert_one_line_error(code, &err, "project.ron", 8, "too large");
 }
 
 #[test]
@@ -98,7 +102,7 @@ fn unknown_input() {
         code,
         &err,
         "project.ron",
-        9,
+        8,
         "unknown input `fdi_arived_usd`; did you mean `fdi_arrived_usd`",
     );
 }
@@ -106,7 +110,7 @@ fn unknown_input() {
 #[test]
 fn input_in_the_wrong_place() {
     let (code, err) = calc("wrong-scope", &project(r#""listed_this_year": true"#));
-    assert_one_line_error(code, &err, "project.ron", 9, "belongs in `subject.years`");
+    assert_one_line_error(code, &err, "project.ron", 8, "belongs in `subject.years`");
 }
 
 #[test]
@@ -119,23 +123,23 @@ fn unknown_industry() {
 #[test]
 fn unknown_field() {
     let text = project(r#""fdi_arrived_usd": "5""#).replace(
-        "kind: \"new\",",
-        "kind: \"new\",\n            colour: \"red\",",
+        "\"project_kind\": \"new\"},",
+        "\"project_kind\": \"new\"},\n            colour: \"red\",",
     );
     let (code, err) = calc("field", &text);
-    assert_one_line_error(code, &err, "project.ron", 8, "colour");
+    assert_one_line_error(code, &err, "project.ron", 7, "colour");
 }
 
 #[test]
 fn year_no_policy_covers() {
     let text = project(r#""fdi_arrived_usd": "5""#).replace("2024:", "2019:");
     let (code, err) = calc("year", &text);
-    assert_one_line_error(code, &err, "project.ron", 9, "no loaded policy is in force");
+    assert_one_line_error(code, &err, "project.ron", 8, "no loaded policy is in force");
 }
 
 #[test]
 fn malformed_project() {
-    let text = project(r#""fdi_arrived_usd": "5""#).replace("kind: \"new\",", "kind: \"new\"");
+    let text = project(r#""fdi_arrived_usd": "5""#).replace("\"new\"},", "\"new\"}");
     let (code, err) = calc("malformed", &text);
     assert_eq!(code, 2, "{err}");
     assert!(
