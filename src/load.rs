@@ -234,7 +234,7 @@ pub fn locate_quoted(text: &str, needle: &str, from: usize) -> (usize, usize, us
 }
 
 /// Byte offset of a 1-based line and column (in characters).
-fn offset_of(text: &str, line: usize, col: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {

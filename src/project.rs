@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::inputs::{describe_raw, typed_text, typed_value, InputCatalog, Value, ValueError};
-use crate::load::{line_col, locate_quoted, ron_options, strip_bom, RuleBase};
+use crate::load::{line_col, locate_quoted, offset_of, ron_options, strip_bom, RuleBase};
 use crate::money::{clip, parse_written, Dec, NumberError, Suffix};
 use crate::pack::{InputKind, Lang, RawValue, Scope};
 
@@ -930,13 +930,45 @@ fn read(
                 .borrow_mut()
                 .take()
                 .unwrap_or_else(|| ron_error(&e.code));
+            let (mut line, mut col) = (e.span.start.line, e.span.start.col);
+            if matches!(kind, ProjectErrorKind::BadValue { .. }) {
+                // The reader stands just past the value it handed over: point at its start.
+                let end = offset_of(text, line, col);
+                (line, col) = line_col(text, value_start(text, end));
+            }
             ProjectError {
                 file: file.into(),
-                line: e.span.start.line,
-                col: e.span.start.col,
+                line,
+                col,
                 kind,
             }
         })
+}
+
+/// The start of the value token that ends at byte `end` (a string, number or word).
+fn value_start(text: &str, end: usize) -> usize {
+    let before = text.get(..end).unwrap_or("");
+    if let Some(inner) = before.strip_suffix('"') {
+        // Back to the opening quote, past escaped quotes.
+        let bytes = inner.as_bytes();
+        let mut i = inner.len();
+        while i > 0 {
+            i -= 1;
+            if bytes[i] == b'"' {
+                let escapes = bytes[..i].iter().rev().take_while(|b| **b == b'\\').count();
+                if escapes % 2 == 0 {
+                    return i;
+                }
+            }
+        }
+        return end;
+    }
+    let token = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+        .last();
+    token.map_or(end, |(i, _)| i)
 }
 
 /// A reader error the seeds did not raise, in the project file's terms.

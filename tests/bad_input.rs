@@ -286,3 +286,157 @@ fn an_option_that_does_not_exist() {
         "{err}"
     );
 }
+
+// ---- duplicate keys, old placements, offers, language --------------------------------
+
+/// Runs `calc` in the default language (Chinese).
+fn calc_zh(name: &str, text: &str) -> (i32, String) {
+    let dir = scratch(name);
+    let path = dir.join("project.ron");
+    std::fs::write(&path, text).unwrap();
+    let out = bin().arg("calc").arg(&path).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_year_given_twice_is_an_error_at_the_second() {
+    // Once the second 2024 silently replaced the first.
+    let text = project(r#""fdi_arrived_usd": "20000000""#).replace(
+        "                2024: {\"fdi_arrived_usd\": \"20000000\"},\n",
+        "                2024: {\"fdi_arrived_usd\": \"20000000\"},\n                2024: {\"fdi_arrived_usd\": \"5\"},\n",
+    );
+    let (code, err) = calc("dup-year", &text);
+    assert_one_line_error(code, &err, "project.ron", 9, "`2024` is given twice");
+    assert!(err.contains("project.ron:9:17:"), "{err}");
+}
+
+#[test]
+fn a_subject_year_given_twice_is_an_error() {
+    let text = project(r#""fdi_arrived_usd": "20000000""#).replace(
+        "subject: (name: \"测试企业\"),",
+        "subject: (name: \"测试企业\", years: {2024: {}, 2024: {\"listed_this_year\": true}}),",
+    );
+    let (code, err) = calc("dup-subject-year", &text);
+    assert_one_line_error(code, &err, "project.ron", 2, "`2024` is given twice");
+    assert!(err.contains("project.ron:2:47:"), "{err}");
+}
+
+#[test]
+fn an_input_given_twice_is_an_error() {
+    let (code, err) = calc(
+        "dup-input",
+        &project(r#""fdi_arrived_usd": "1", "fdi_arrived_usd": "2""#),
+    );
+    assert_one_line_error(
+        code,
+        &err,
+        "project.ron",
+        8,
+        "`fdi_arrived_usd` is given twice",
+    );
+}
+
+#[test]
+fn a_field_given_twice_is_an_error() {
+    let text = project(r#""fdi_arrived_usd": "1""#)
+        .replace("id: \"P1\",", "id: \"P1\",\n            id: \"P2\",");
+    let (code, err) = calc("dup-field", &text);
+    assert_one_line_error(code, &err, "project.ron", 6, "`id` is given twice");
+}
+
+#[test]
+fn misgrouped_thousands_are_refused() {
+    for (name, written) in [("grouping-123", "1,2,3"), ("grouping-cents", "35000000,50")] {
+        let (code, err) = calc(
+            name,
+            &project(&format!(r#""fdi_arrived_usd": "{written}""#)),
+        );
+        assert_one_line_error(code, &err, "project.ron", 8, "groups of three");
+    }
+}
+
+#[test]
+fn an_fx_rate_with_a_decimal_comma_is_refused() {
+    // Once `7,1` was read as 71.
+    let dir = scratch("fx-comma");
+    let path = dir.join("project.ron");
+    std::fs::write(&path, project(r#""fdi_arrived_usd": "20000000""#)).unwrap();
+    let out = bin()
+        .arg("calc")
+        .arg(&path)
+        .args(["--fx-rate", "7,1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--fx-rate"), "{err}");
+    assert!(err.contains("groups of three"), "{err}");
+    let ok = bin()
+        .arg("calc")
+        .arg(&path)
+        .args(["--fx-rate", "7.1"])
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+}
+
+#[test]
+fn industry_beside_inputs_says_where_it_moved() {
+    let text = project(r#""fdi_arrived_usd": "1""#).replace(
+        "inputs: {\"industry\": \"manufacturing\", \"project_kind\": \"new\"},",
+        "industry: \"manufacturing\",\n            kind: \"new\",",
+    );
+    let (code, err) = calc("moved", &text);
+    assert_one_line_error(
+        code,
+        &err,
+        "project.ron",
+        6,
+        "now goes in the project's `inputs`",
+    );
+    assert!(err.contains("\"industry\""), "{err}");
+    let (_, zh) = calc_zh("moved-zh", &text);
+    assert!(zh.contains("已移入项目的 `inputs`"), "{zh}");
+}
+
+#[test]
+fn a_project_without_its_industry() {
+    let text =
+        project(r#""fdi_arrived_usd": "1""#).replace("\"industry\": \"manufacturing\", ", "");
+    let (code, err) = calc("no-industry", &text);
+    assert_one_line_error(code, &err, "project.ron", 5, "must give `industry`");
+}
+
+#[test]
+fn two_offers_on_one_line_name_both_positions() {
+    let text = project(r#""fdi_arrived_usd": "20000000""#).replace(
+        "    ],\n)",
+        "    ],\n    offers: [\n        (rule: \"fdi_reward_65\", project: \"P1\", year: 2024, amount: \"400000\"),\n        (rule: \"fdi_reward_65\", project: \"P1\", year: 2024, amount: \"500000\"),\n    ],\n)",
+    );
+    let (code, err) = calc("two-offers", &text);
+    assert_one_line_error(code, &err, "project.ron", 14, "the first is at 13:10");
+    assert!(err.contains("project.ron:14:10:"), "{err}");
+    let (_, zh) = calc_zh("two-offers-zh", &text);
+    assert!(zh.contains("第 13 行第 10 列"), "{zh}");
+}
+
+#[test]
+fn an_offer_on_an_unknown_project() {
+    let text = project(r#""fdi_arrived_usd": "20000000""#).replace(
+        "    ],\n)",
+        "    ],\n    offers: [(rule: \"fdi_reward_65\", project: \"P7\", year: 2024, amount: \"400000\")],\n)",
+    );
+    let (code, err) = calc("offer-project", &text);
+    assert_one_line_error(code, &err, "project.ron", 12, "unknown project `P7`");
+}
+
+#[test]
+fn errors_are_in_chinese_by_default() {
+    let (code, err) = calc_zh("zh", &project(r#""fdi_arrived_usd": "-5""#));
+    assert_one_line_error(code, &err, "project.ron", 8, "金额不能为负数");
+    let (_, err) = calc_zh("zh-input", &project(r#""fdi_arived_usd": "5""#));
+    assert!(err.contains("未知的输入项 `fdi_arived_usd`"), "{err}");
+}
