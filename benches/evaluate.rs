@@ -14,10 +14,7 @@ Project(
     projects: [
         (
             id: "P1",
-            district: "liangjiang",
-            industry: "manufacturing",
-            kind: "capital_increase",
-            inputs: {"major_investment_project": true},
+            inputs: {"industry": "manufacturing", "project_kind": "capital_increase", "district": "liangjiang", "major_investment_project": true},
             years: {
                 2024: {
                     "fdi_arrived_usd": "35000000",

@@ -79,36 +79,18 @@ pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, Str
     subject_inputs.dedup_by_key(|x| x.0);
     project_inputs.sort_by_key(|x| x.0);
     project_inputs.dedup_by_key(|x| x.0);
-    let take = |id: &str, inputs: &mut Vec<(usize, Value)>| -> Option<Value> {
-        let slot = catalog.slot(id)?;
-        let at = inputs.iter().position(|(s, _)| *s == slot)?;
-        Some(inputs.remove(at).1)
-    };
     let mut projects = Vec::new();
     if has_project {
-        let industry = take("industry", &mut project_inputs)
-            .ok_or("an example with project inputs must give `industry`")?;
-        let kind = take("project_kind", &mut project_inputs)
-            .ok_or("an example with project inputs must give `project_kind`")?;
-        let district = take("district", &mut project_inputs);
         projects.push(Project {
             id: "example".into(),
             name: None,
-            district,
-            industry,
-            kind,
             inputs: InputValues::from_values(project_inputs),
             years: project_years,
         });
     }
     for (i, map) in ex.other_projects.iter().enumerate() {
         let mut by = split(map)?;
-        let mut inputs = by.remove(&Scope::Project).unwrap_or_default();
-        let industry =
-            take("industry", &mut inputs).ok_or("each of `other_projects` must give `industry`")?;
-        let kind = take("project_kind", &mut inputs)
-            .ok_or("each of `other_projects` must give `project_kind`")?;
-        let district = take("district", &mut inputs);
+        let inputs = by.remove(&Scope::Project).unwrap_or_default();
         if by
             .keys()
             .any(|s| matches!(s, Scope::Subject | Scope::SubjectYear))
@@ -125,14 +107,11 @@ pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, Str
         projects.push(Project {
             id: format!("other{}", i + 1),
             name: None,
-            district,
-            industry,
-            kind,
             inputs: InputValues::from_values(inputs),
             years,
         });
     }
-    Ok(ProjectFile {
+    let file = ProjectFile {
         subject: Subject {
             name: ex.name.clone(),
             inputs: InputValues::from_values(subject_inputs),
@@ -140,7 +119,10 @@ pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, Str
         },
         projects,
         offers: Vec::new(),
-    })
+    };
+    file.validate(catalog)
+        .map_err(|e| e.message(crate::pack::Lang::En))?;
+    Ok(file)
 }
 
 fn fmt_opt(v: Option<rust_decimal::Decimal>) -> String {

@@ -153,7 +153,8 @@ pub fn run(command: Command) -> Result<String, Failure> {
             let text_in = std::fs::read_to_string(&project).map_err(|e| {
                 usage_error(format!("{file}:0:0: cannot read the project file: {e}"))
             })?;
-            let parsed = parse_project(&file, &text_in, &base)?;
+            let parsed = parse_project(&file, &text_in, &base)
+                .map_err(|e| usage_error(e.render(Lang::from(lang))))?;
             let mut selected = Vec::new();
             for r in &readings {
                 selected.push(
@@ -338,7 +339,48 @@ fn list_inputs(base: &RuleBase, lang: Lang) -> String {
                 Some(RawValue::Float(f)) => format!("; default {f}"),
                 None => String::new(),
             };
-            out.push_str(&format!("{}  ({kind}{default})\n", d.id));
+            let range = match &d.range {
+                Some(r) => {
+                    let mut parts = Vec::new();
+                    match (r.min, r.max) {
+                        (Some(lo), Some(hi)) => parts.push(format!("range {}–{}", lo.0, hi.0)),
+                        (Some(lo), None) if !lo.0.is_zero() => {
+                            parts.push(format!("at least {}", lo.0))
+                        }
+                        (None, Some(hi)) => parts.push(format!("at most {}", hi.0)),
+                        _ => {}
+                    }
+                    if r.whole {
+                        parts.push("whole".to_owned());
+                    }
+                    parts.iter().map(|p| format!("; {p}")).collect::<String>()
+                }
+                None => String::new(),
+            };
+            let required = if d.required { "; required" } else { "" };
+            out.push_str(&format!("{}  ({kind}{default}{range}{required})\n", d.id));
+            let slot = base.catalog.slot(&d.id).unwrap_or(usize::MAX);
+            let group = base
+                .catalog
+                .group_of(slot)
+                .map_or("", |g| g.label.get(lang));
+            let readers = base.catalog.used_by(slot);
+            let read_by = if readers.is_empty() {
+                "-".to_owned()
+            } else {
+                readers.join(", ")
+            };
+            let (g, r) = match lang {
+                Lang::Zh => ("分组", "读取规则"),
+                Lang::En => ("group", "read by"),
+            };
+            out.push_str(&text::wrap(
+                &format!("{g}: {group} · {r}: {read_by}"),
+                text::WIDTH,
+                "    ",
+                "    ",
+            ));
+            out.push('\n');
             let text = format!("{}: {}", d.label.get(lang), d.help.get(lang));
             out.push_str(&text::wrap(&text, text::WIDTH, "    ", "    "));
             out.push('\n');

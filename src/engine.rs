@@ -67,9 +67,9 @@ struct Ctx<'a> {
     values: &'a [Option<Value>],
     year: u16,
     options: &'a EvalOptions,
-    /// The district of each of the firm's projects (for a per-firm line of a district
-    /// document).
-    districts: &'a [Option<Value>],
+    /// Each of the firm's projects' own inputs (for a per-firm line of a district
+    /// document, which may read where the projects are).
+    projects: &'a [&'a [(usize, Value)]],
 }
 
 /// Evaluates every rule for every project and year of `file`.
@@ -127,26 +127,15 @@ pub fn evaluate(
         v
     };
 
-    let districts: Vec<Option<Value>> = file.projects.iter().map(|p| p.district).collect();
+    let project_inputs: Vec<&[(usize, Value)]> = file
+        .projects
+        .iter()
+        .map(|p| p.inputs.values.as_slice())
+        .collect();
     let mut lines: Vec<Line> = Vec::new();
-    let slot_of = |id: &str| catalog.slot(id);
-    let (industry, kind, district) = (
-        slot_of("industry"),
-        slot_of("project_kind"),
-        slot_of("district"),
-    );
     for (pi, p) in file.projects.iter().enumerate() {
         for (year, year_inputs) in &p.years {
             let mut values = subject_year_values(year.0);
-            for (slot, value) in [
-                (industry, Some(p.industry)),
-                (kind, Some(p.kind)),
-                (district, p.district),
-            ] {
-                if let (Some(s), Some(v)) = (slot, value) {
-                    values[s] = Some(v);
-                }
-            }
             for (slot, v) in p.inputs.values.iter().chain(&year_inputs.values) {
                 values[*slot] = Some(*v);
             }
@@ -154,7 +143,7 @@ pub fn evaluate(
                 values: &values,
                 year: year.0,
                 options,
-                districts: &districts,
+                projects: &project_inputs,
             };
             for slot in base
                 .rules
@@ -171,7 +160,7 @@ pub fn evaluate(
             values: &values,
             year: *year,
             options,
-            districts: &districts,
+            projects: &project_inputs,
         };
         for slot in base
             .rules
@@ -366,9 +355,15 @@ fn applies_in(area: &AppliesIn, ctx: &Ctx, per: Per) -> (Observed, bool) {
             _ => (Observed::Missing, false),
         },
         (Per::SubjectYear, None) if ctx.values[*district].is_none() => {
-            match ctx.districts.iter().find(|d| is_here(d)) {
-                Some(d) => (seen(*d), true),
-                None => (seen(ctx.districts.iter().find_map(|d| *d)), false),
+            let districts = ctx.projects.iter().map(|inputs| {
+                inputs
+                    .iter()
+                    .find(|(slot, _)| slot == district)
+                    .map(|(_, v)| *v)
+            });
+            match districts.clone().find(is_here) {
+                Some(d) => (seen(d), true),
+                None => (seen(districts.flatten().next()), false),
             }
         }
         _ => {

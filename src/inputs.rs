@@ -1,11 +1,15 @@
-//! The input catalogue (every declared input, by slot) and typed input values.
+//! The input catalogue (every declared input, by slot, with its form section and the rules
+//! that read it) and typing a written value against its declaration.
 
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::money::parse_decimal;
-use crate::pack::{ChoiceOption, InputDecl, InputKind, RawValue, Scope};
+use crate::money::Dec;
+use crate::money::{clip, parse_written, NumberError, Suffix};
+use crate::pack::{
+    ChoiceOption, InputDecl, InputGroup, InputKind, Lang, RawValue, Scope, Unit, ValueRange,
+};
 
 /// A typed input value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -25,36 +29,102 @@ pub struct InputCatalog {
     by_id: HashMap<String, usize>,
     /// Typed defaults, by slot.
     pub defaults: Vec<Option<Value>>,
+    /// Form sections, in their display order once the catalogue is finished.
+    pub groups: Vec<InputGroup>,
+    /// The ids of the rules that read each input (conditions, amounts, base, caps, payer),
+    /// by slot, in pack order.
+    pub used_by: Vec<Vec<String>>,
 }
 
+/// The first year an input of kind `Year` admits.
+pub const FIRST_YEAR: u16 = 1949;
+/// The last year an input of kind `Year` admits.
+pub const LAST_YEAR: u16 = 2100;
+
 impl InputCatalog {
-    /// Adds a declaration; refuses a second input of the same id.
-    pub fn add(&mut self, decl: InputDecl) -> Result<(), String> {
+    /// Adds a declaration; refuses a second input of the same id, a choice without
+    /// options, and options whose ids or labels could be confused. A number input without
+    /// a `range` gets the one its unit implies.
+    pub fn add(&mut self, mut decl: InputDecl) -> Result<(), String> {
         if self.by_id.contains_key(&decl.id) {
             return Err(format!("input `{}` is declared twice", decl.id));
         }
-        if let InputKind::Choice(options) = &decl.kind {
-            if options.is_empty() {
-                return Err(format!("choice input `{}` has no options", decl.id));
+        match &decl.kind {
+            InputKind::Choice(options) => {
+                if options.is_empty() {
+                    return Err(format!("choice input `{}` has no options", decl.id));
+                }
+                check_aliases(&decl.id, options)?;
             }
-            for (i, a) in options.iter().enumerate() {
-                if options[..i].iter().any(|b| b.id == a.id) {
-                    return Err(format!(
-                        "choice input `{}` lists option `{}` twice",
-                        decl.id, a.id
-                    ));
+            InputKind::Number(unit) => {
+                if decl.range.is_none() {
+                    decl.range = Some(implied_range(*unit));
+                }
+                if let Some(r) = &decl.range {
+                    if let (Some(lo), Some(hi)) = (r.min, r.max) {
+                        if lo > hi {
+                            return Err(format!(
+                                "range of `{}` has its minimum above its maximum",
+                                decl.id
+                            ));
+                        }
+                    }
                 }
             }
+            _ => {}
+        }
+        if decl.range.is_some() && !matches!(decl.kind, InputKind::Number(_)) {
+            return Err(format!(
+                "`{}` is not a number, so it takes no `range`",
+                decl.id
+            ));
         }
         let default = match &decl.default {
-            Some(raw) => Some(
-                typed_value(&decl, raw).map_err(|e| format!("default of `{}`: {e}", decl.id))?,
-            ),
+            Some(raw) => Some(typed_value(&decl, raw).map_err(|e| {
+                format!(
+                    "default of `{}`: {}",
+                    decl.id,
+                    e.message(&decl.id, &describe_raw(raw), Lang::En)
+                )
+            })?),
             None => None,
         };
         self.by_id.insert(decl.id.clone(), self.decls.len());
         self.decls.push(decl);
         self.defaults.push(default);
+        self.used_by.push(Vec::new());
+        Ok(())
+    }
+
+    /// Adds a form section; refuses one declared twice.
+    pub fn add_group(&mut self, group: InputGroup) -> Result<(), String> {
+        if self.groups.iter().any(|g| g.id == group.id) {
+            return Err(format!("input group `{}` is declared twice", group.id));
+        }
+        self.groups.push(group);
+        Ok(())
+    }
+
+    /// Checks that every input names a declared group and puts the groups in order.
+    pub fn finish(&mut self) -> Result<(), String> {
+        self.groups.sort_by_key(|g| g.order);
+        for d in &self.decls {
+            match &d.group {
+                None => {
+                    return Err(format!(
+                        "input `{}` has no `group` (give one, or a `group` for its file)",
+                        d.id
+                    ))
+                }
+                Some(g) if !self.groups.iter().any(|x| &x.id == g) => {
+                    return Err(format!(
+                        "input `{}` names unknown group `{g}` (declare it under `groups`)",
+                        d.id
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
         Ok(())
     }
 
@@ -74,15 +144,42 @@ impl InputCatalog {
         self.decls.is_empty()
     }
 
-    /// "unknown input `x`" with the closest declared ids, for error messages.
-    pub fn unknown(&self, id: &str) -> String {
-        let mut near: Vec<&str> = self
+    /// The form section of the input in `slot`.
+    pub fn group_of(&self, slot: usize) -> Option<&InputGroup> {
+        let id = self.decls.get(slot)?.group.as_deref()?;
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// The slots of a section's inputs, in declaration order.
+    pub fn in_group<'a>(&'a self, group: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.decls
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.group.as_deref() == Some(group))
+            .map(|(i, _)| i)
+    }
+
+    /// The ids of the rules that read the input in `slot`.
+    pub fn used_by(&self, slot: usize) -> &[String] {
+        self.used_by.get(slot).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Declared ids close to `id`, for "did you mean" hints.
+    pub fn near(&self, id: &str) -> Vec<String> {
+        let mut near: Vec<String> = self
             .decls
             .iter()
             .map(|d| d.id.as_str())
             .filter(|k| similar(k, id))
+            .map(str::to_owned)
             .collect();
         near.truncate(3);
+        near
+    }
+
+    /// "unknown input `x`" with the closest declared ids, for error messages.
+    pub fn unknown(&self, id: &str) -> String {
+        let near = self.near(id);
         if near.is_empty() {
             format!("unknown input `{id}` (not declared in any Inputs file)")
         } else {
@@ -113,6 +210,54 @@ impl InputCatalog {
     }
 }
 
+/// What a unit implies when the declaration gives no range.
+fn implied_range(unit: Unit) -> ValueRange {
+    let zero = Some(Dec(Decimal::ZERO));
+    match unit {
+        Unit::Ratio => ValueRange {
+            min: zero,
+            max: Some(Dec(Decimal::ONE)),
+            whole: false,
+        },
+        Unit::Count => ValueRange {
+            min: zero,
+            max: None,
+            whole: true,
+        },
+        _ => ValueRange {
+            min: zero,
+            max: None,
+            whole: false,
+        },
+    }
+}
+
+/// An option may be written by its id, its Chinese label, or its English label in any
+/// case; no two options may share any of these.
+fn check_aliases(input: &str, options: &[ChoiceOption]) -> Result<(), String> {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for o in options {
+        let mut names = vec![o.id.clone(), o.label.zh.clone(), o.label.en.to_lowercase()];
+        names.sort();
+        names.dedup();
+        for n in names {
+            if let Some(other) = seen.insert(n.clone(), &o.id) {
+                if other == o.id {
+                    return Err(format!(
+                        "choice input `{input}` lists option `{}` twice",
+                        o.id
+                    ));
+                }
+                return Err(format!(
+                    "choice input `{input}`: \"{n}\" names both option `{other}` and option `{}`",
+                    o.id
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn option_ids(options: &[ChoiceOption]) -> String {
     options
         .iter()
@@ -128,63 +273,277 @@ fn similar(a: &str, b: &str) -> bool {
     }
 }
 
-/// Types a value written in a file against its declaration.
-pub fn typed_value(decl: &InputDecl, raw: &RawValue) -> Result<Value, String> {
-    match (&decl.kind, raw) {
-        (InputKind::Number(_), RawValue::Text(t)) => parse_decimal(t).map(Value::Num),
-        (InputKind::Number(_), RawValue::Integer(i)) => {
-            if *i < 0 {
-                Err(format!("amounts cannot be negative, found {i}"))
-            } else {
-                Decimal::try_from_i128_with_scale(*i, 0)
-                    .map(Value::Num)
-                    .map_err(|_| format!("the number {i} is too large for an exact decimal"))
+/// Why a written value does not fit its declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueError {
+    /// The number itself is malformed, negative or too large.
+    Number(NumberError),
+    /// A floating-point literal (`1.5` rather than `"1.5"`).
+    Float,
+    /// A unit was written that is not the input's (`万元` on a USD input, `%` on an amount).
+    UnitMismatch {
+        written: Suffix,
+        unit: Unit,
+    },
+    /// Outside the declared range; for a ratio written as a percentage, `ratio_hint`.
+    OutOfRange {
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+        ratio_hint: Option<Decimal>,
+    },
+    /// A count with a fraction.
+    NotWhole,
+    /// Not one of the options (by id, Chinese label or English label).
+    UnknownOption {
+        options: Vec<ChoiceOption>,
+    },
+    ExpectedNumber,
+    ExpectedFlag,
+    ExpectedChoice,
+    /// Not a year between 1949 and 2100.
+    ExpectedYear,
+}
+
+impl ValueError {
+    /// The reason in words, naming the input and quoting at most 80 characters of the
+    /// value as written.
+    pub fn message(&self, input: &str, written: &str, lang: Lang) -> String {
+        let v = clip(written);
+        let zh = lang == Lang::Zh;
+        match self {
+            ValueError::Number(e) => e.message(written.trim_matches('"'), lang),
+            ValueError::Float if zh => {
+                format!("小数请写成带引号的字符串以保证精确：\"{v}\" 而非 {v}")
             }
+            ValueError::Float => {
+                format!("write decimals as strings so they stay exact: \"{v}\" instead of {v}")
+            }
+            ValueError::UnitMismatch { written: s, unit } => {
+                let expected = match unit {
+                    Unit::Yuan => "万元 / 元 / 万",
+                    Unit::Usd => "万美元 / 美元 / 万",
+                    Unit::Ratio => "%",
+                    _ => "万",
+                };
+                if zh {
+                    format!(
+                        "`{input}` 的单位是{}，填写的 {v} 带有单位“{}”，单位不符（可用：{expected}）",
+                        unit_name(*unit, lang),
+                        s.as_str()
+                    )
+                } else {
+                    format!(
+                        "`{input}` is in {}, but {v} is written in “{}”: the unit does not match (use {expected})",
+                        unit_name(*unit, lang),
+                        s.as_str()
+                    )
+                }
+            }
+            ValueError::OutOfRange {
+                min,
+                max,
+                ratio_hint,
+            } => {
+                let range = match (min, max) {
+                    (Some(a), Some(b)) => format!("{a}–{b}"),
+                    (Some(a), None) if zh => format!("不小于 {a}"),
+                    (Some(a), None) => format!("at least {a}"),
+                    (None, Some(b)) if zh => format!("不大于 {b}"),
+                    (None, Some(b)) => format!("at most {b}"),
+                    (None, None) => String::new(),
+                };
+                let hint = match ratio_hint {
+                    Some(r) if zh => format!(
+                        "；比例请写成小数 \"{r}\" 或百分数 \"{}%\"",
+                        clip(written.trim_matches('"'))
+                    ),
+                    Some(r) => format!(
+                        "; write a ratio as a decimal such as \"{r}\" or as \"{}%\"",
+                        clip(written.trim_matches('"'))
+                    ),
+                    None => String::new(),
+                };
+                if zh {
+                    format!("`{input}` 应在 {range} 之间，此处为 {v}{hint}")
+                } else {
+                    format!("`{input}` must be within {range}, found {v}{hint}")
+                }
+            }
+            ValueError::NotWhole if zh => format!("`{input}` 应为整数，此处为 {v}"),
+            ValueError::NotWhole => format!("`{input}` must be a whole number, found {v}"),
+            ValueError::UnknownOption { options } => {
+                let t = clip(written.trim_matches('"'));
+                if zh {
+                    format!(
+                        "`{input}` 没有选项 “{t}”；可选：{}",
+                        options
+                            .iter()
+                            .map(|o| format!("{}（{}）", o.id, o.label.zh))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                } else {
+                    format!(
+                        "unknown {input} `{t}`; expected one of: {}",
+                        option_ids(options)
+                    )
+                }
+            }
+            ValueError::ExpectedNumber if zh => {
+                format!("`{input}` 应填写数字（写成字符串，例如 \"10000000\"），此处为 {v}")
+            }
+            ValueError::ExpectedNumber => format!(
+                "`{input}` expects a number written as a string such as \"10000000\", found {v}"
+            ),
+            ValueError::ExpectedFlag if zh => {
+                format!("`{input}` 应填写 true（是）或 false（否），此处为 {v}")
+            }
+            ValueError::ExpectedFlag => format!("`{input}` expects true or false, found {v}"),
+            ValueError::ExpectedChoice if zh => {
+                format!("`{input}` 应填写一个选项（字符串），此处为 {v}")
+            }
+            ValueError::ExpectedChoice => {
+                format!("`{input}` expects one of its options as a string, found {v}")
+            }
+            ValueError::ExpectedYear if zh => format!(
+                "`{input}` 应填写 {FIRST_YEAR}–{LAST_YEAR} 之间的年份，例如 2024，此处为 {v}"
+            ),
+            ValueError::ExpectedYear => format!(
+                "`{input}` expects a year such as 2024 ({FIRST_YEAR}–{LAST_YEAR}), found {v}"
+            ),
         }
-        (InputKind::Number(_), RawValue::Float(f)) => Err(format!(
-            "write decimals as strings so they stay exact: \"{f}\" instead of {f}"
-        )),
-        (InputKind::Flag, RawValue::Bool(b)) => Ok(Value::Flag(*b)),
-        (InputKind::Choice(options), RawValue::Text(t)) => options
-            .iter()
-            .position(|o| &o.id == t)
-            .map(|i| Value::Choice(i as u16))
-            .ok_or_else(|| {
-                format!(
-                    "unknown {} `{t}`; expected one of: {}",
-                    decl.id,
-                    option_ids(options)
-                )
-            }),
-        (InputKind::Year, RawValue::Integer(y)) if (1949..=2100).contains(y) => {
-            Ok(Value::Year(*y as u16))
-        }
-        (InputKind::Year, _) => Err(format!(
-            "`{}` expects a year such as 2024, found {}",
-            decl.id,
-            describe_raw(raw)
-        )),
-        (InputKind::Number(_), _) => Err(format!(
-            "`{}` expects a number written as a string such as \"10000000\", found {}",
-            decl.id,
-            describe_raw(raw)
-        )),
-        (InputKind::Flag, _) => Err(format!(
-            "`{}` expects true or false, found {}",
-            decl.id,
-            describe_raw(raw)
-        )),
-        (InputKind::Choice(_), _) => Err(format!(
-            "`{}` expects one of its options as a string, found {}",
-            decl.id,
-            describe_raw(raw)
-        )),
     }
 }
 
-fn describe_raw(raw: &RawValue) -> String {
+fn unit_name(unit: Unit, lang: Lang) -> &'static str {
+    match (unit, lang) {
+        (Unit::Ratio, Lang::Zh) => "比例",
+        (Unit::Ratio, Lang::En) => "a ratio",
+        (Unit::Count, Lang::En) => "a count",
+        (u, l) => u.label(l),
+    }
+}
+
+/// Whether a unit suffix may be written on a number of `unit`.
+fn suffix_fits(suffix: Suffix, unit: Unit) -> bool {
+    match suffix {
+        Suffix::Wan => unit != Unit::Ratio,
+        Suffix::WanYuan | Suffix::Yuan => unit == Unit::Yuan,
+        Suffix::WanUsd | Suffix::Usd => unit == Unit::Usd,
+        Suffix::Percent => unit == Unit::Ratio,
+    }
+}
+
+fn check_range(
+    decl: &InputDecl,
+    unit: Unit,
+    value: Decimal,
+    percent: bool,
+) -> Result<Value, ValueError> {
+    if let Some(r) = &decl.range {
+        let below = r.min.is_some_and(|m| value < m.0);
+        let above = r.max.is_some_and(|m| value > m.0);
+        if below || above {
+            let ratio_hint =
+                (unit == Unit::Ratio && !percent && above && value <= Decimal::from(100))
+                    .then(|| (value / Decimal::from(100)).normalize());
+            return Err(ValueError::OutOfRange {
+                min: r.min.map(|d| d.0),
+                max: r.max.map(|d| d.0),
+                ratio_hint,
+            });
+        }
+        if r.whole && !value.fract().is_zero() {
+            return Err(ValueError::NotWhole);
+        }
+    }
+    Ok(Value::Num(value))
+}
+
+/// The option a text names: its id, its Chinese label, or its English label in any case.
+pub fn find_option(options: &[ChoiceOption], text: &str) -> Option<u16> {
+    let t = text.trim();
+    options
+        .iter()
+        .position(|o| o.id == t)
+        .or_else(|| options.iter().position(|o| o.label.zh == t))
+        .or_else(|| {
+            let lower = t.to_lowercase();
+            options
+                .iter()
+                .position(|o| o.label.en.to_lowercase() == lower)
+        })
+        .map(|i| i as u16)
+}
+
+/// Types a value written in a file against its declaration.
+pub fn typed_value(decl: &InputDecl, raw: &RawValue) -> Result<Value, ValueError> {
+    match (&decl.kind, raw) {
+        (InputKind::Number(unit), RawValue::Text(t)) => {
+            let w = parse_written(t).map_err(ValueError::Number)?;
+            if let Some(s) = w.suffix {
+                if !suffix_fits(s, *unit) {
+                    return Err(ValueError::UnitMismatch {
+                        written: s,
+                        unit: *unit,
+                    });
+                }
+            }
+            check_range(decl, *unit, w.value, w.suffix == Some(Suffix::Percent))
+        }
+        (InputKind::Number(unit), RawValue::Integer(i)) => {
+            if *i < 0 {
+                return Err(ValueError::Number(NumberError::Negative));
+            }
+            let v = Decimal::try_from_i128_with_scale(*i, 0)
+                .map_err(|_| ValueError::Number(NumberError::TooLarge))?;
+            check_range(decl, *unit, v, false)
+        }
+        (InputKind::Number(_), RawValue::Float(_)) => Err(ValueError::Float),
+        (InputKind::Flag, RawValue::Bool(b)) => Ok(Value::Flag(*b)),
+        (InputKind::Choice(options), RawValue::Text(t)) => find_option(options, t)
+            .map(Value::Choice)
+            .ok_or_else(|| ValueError::UnknownOption {
+                options: options.clone(),
+            }),
+        (InputKind::Year, RawValue::Integer(y))
+            if (i128::from(FIRST_YEAR)..=i128::from(LAST_YEAR)).contains(y) =>
+        {
+            Ok(Value::Year(*y as u16))
+        }
+        (InputKind::Year, RawValue::Text(t)) => match parse_written(t) {
+            Ok(w) if w.suffix.is_none() && w.value.fract().is_zero() => {
+                let y = w.value.mantissa();
+                typed_value(decl, &RawValue::Integer(y))
+            }
+            _ => Err(ValueError::ExpectedYear),
+        },
+        (InputKind::Year, _) => Err(ValueError::ExpectedYear),
+        (InputKind::Number(_), _) => Err(ValueError::ExpectedNumber),
+        (InputKind::Flag, _) => Err(ValueError::ExpectedFlag),
+        (InputKind::Choice(_), _) => Err(ValueError::ExpectedChoice),
+    }
+}
+
+/// Types a value typed into a form (always text) against its declaration: numbers and
+/// options as in a file, yes/no as `true`/`false`/`是`/`否`, years as digits.
+pub fn typed_text(decl: &InputDecl, text: &str) -> Result<Value, ValueError> {
+    let t = text.trim();
+    let raw = match &decl.kind {
+        InputKind::Flag => match t.to_lowercase().as_str() {
+            "true" | "yes" | "是" => RawValue::Bool(true),
+            "false" | "no" | "否" => RawValue::Bool(false),
+            _ => return Err(ValueError::ExpectedFlag),
+        },
+        _ => RawValue::Text(t.to_owned()),
+    };
+    typed_value(decl, &raw)
+}
+
+/// A raw value as it would be written in a file, for messages.
+pub fn describe_raw(raw: &RawValue) -> String {
     match raw {
-        RawValue::Text(t) => format!("\"{t}\""),
+        RawValue::Text(t) => format!("\"{}\"", clip(t)),
         RawValue::Bool(b) => b.to_string(),
         RawValue::Integer(i) => i.to_string(),
         RawValue::Float(f) => f.to_string(),
@@ -193,10 +552,19 @@ fn describe_raw(raw: &RawValue) -> String {
 
 /// Where an input of each scope is written in a project file, for error messages.
 pub fn scope_place(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Subject => "`subject.inputs`",
-        Scope::SubjectYear => "`subject.years`",
-        Scope::Project => "a project's `inputs` (or its `industry`/`kind`/`district`)",
-        Scope::ProjectYear => "a project's `years`",
+    scope_place_in(scope, Lang::En)
+}
+
+/// [`scope_place`] in either language.
+pub fn scope_place_in(scope: Scope, lang: Lang) -> &'static str {
+    match (scope, lang) {
+        (Scope::Subject, Lang::En) => "`subject.inputs`",
+        (Scope::SubjectYear, Lang::En) => "`subject.years`",
+        (Scope::Project, Lang::En) => "a project's `inputs`",
+        (Scope::ProjectYear, Lang::En) => "a project's `years`",
+        (Scope::Subject, Lang::Zh) => "企业信息 `subject.inputs`",
+        (Scope::SubjectYear, Lang::Zh) => "企业年度信息 `subject.years`",
+        (Scope::Project, Lang::Zh) => "项目信息（项目的 `inputs`）",
+        (Scope::ProjectYear, Lang::Zh) => "项目年度信息（项目的 `years`）",
     }
 }

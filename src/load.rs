@@ -10,7 +10,7 @@ use ron::extensions::Extensions;
 use ron::Options;
 use serde::de::DeserializeOwned;
 
-use crate::inputs::{typed_value, InputCatalog, Value};
+use crate::inputs::{describe_raw, typed_value, InputCatalog, Value};
 use crate::pack::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -134,6 +134,11 @@ pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
     load_texts(&files)
 }
 
+/// The text without a leading UTF-8 byte-order mark.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// RON options shared by rule packs and project files: `Some(x)` may be written `x`.
 pub fn ron_options() -> Options {
     Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
@@ -239,7 +244,7 @@ pub fn locate_quoted(text: &str, needle: &str, from: usize) -> (usize, usize, us
 }
 
 /// Byte offset of a 1-based line and column (in characters).
-fn offset_of(text: &str, line: usize, col: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
@@ -280,13 +285,19 @@ fn locate_id(text: &str, id: &str) -> usize {
 
 /// Loads a set of named RON texts into a cross-checked rule base.
 pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
+    // A UTF-8 byte-order mark (left by some Windows editors) is not part of the text.
+    let files: Vec<(String, String)> = files
+        .iter()
+        .map(|(f, t)| (f.clone(), strip_bom(t).to_owned()))
+        .collect();
     let mut catalog = InputCatalog::default();
     let mut groups: Vec<StackingGroup> = Vec::new();
     let mut documents: Vec<(String, String, Document)> = Vec::new();
     let mut agencies: HashMap<String, String> = HashMap::new();
 
     // Inputs and groups first, so that documents can be checked against them.
-    for (file, text) in files {
+    let mut input_files: Vec<(String, String, usize)> = Vec::new();
+    for (file, text) in &files {
         match file_kind(file, text)? {
             FileKind::Agencies => {
                 let parsed: AgenciesFile = parse_ron(file, text)?;
@@ -305,8 +316,25 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             }
             FileKind::Inputs => {
                 let parsed: InputsFile = parse_ron(file, text)?;
-                for decl in parsed.inputs {
+                for g in parsed.groups {
+                    let at = locate_id(text, &g.id);
+                    catalog.add_group(g).map_err(|message| {
+                        let (line, col) = line_col(text, at);
+                        LoadError {
+                            file: file.clone(),
+                            line,
+                            col,
+                            rule: None,
+                            message,
+                        }
+                    })?;
+                }
+                for mut decl in parsed.inputs {
                     let at = locate_id(text, &decl.id);
+                    input_files.push((file.clone(), decl.id.clone(), at));
+                    if decl.group.is_none() {
+                        decl.group.clone_from(&parsed.group);
+                    }
                     let id = decl.id.clone();
                     catalog.add(decl).map_err(|message| {
                         let (line, col) = line_col(text, at);
@@ -345,6 +373,31 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             }
         }
     }
+    if let Err(message) = catalog.finish() {
+        // Point at the input the message names, if it names one.
+        let (file, line, col) = input_files
+            .iter()
+            .find(|(_, id, _)| message.contains(&format!("`{id}`")))
+            .and_then(|(f, _, at)| {
+                let text = &files.iter().find(|x| &x.0 == f)?.1;
+                let (l, c) = line_col(text, *at);
+                Some((f.clone(), l, c))
+            })
+            .unwrap_or_else(|| {
+                (
+                    files.first().map_or_else(String::new, |f| f.0.clone()),
+                    0,
+                    0,
+                )
+            });
+        return Err(LoadError {
+            file,
+            line,
+            col,
+            rule: None,
+            message,
+        });
+    }
     if documents.is_empty() {
         return Err(LoadError {
             file: files.first().map_or_else(String::new, |f| f.0.clone()),
@@ -364,6 +417,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         .map(|(i, g)| (g.id.as_str(), i))
         .collect();
     let mut resolved_docs = Vec::new();
+    let mut used_by: Vec<Vec<String>> = vec![Vec::new(); catalog.len()];
     let mut document_files = Vec::new();
     let all_rule_ids: HashSet<String> = documents
         .iter()
@@ -468,11 +522,18 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 has_base: rule.base.is_some(),
                 readings: &reading_decls,
                 alternatives: Vec::new(),
+                read: Vec::new(),
             };
             resolver
                 .rule(rule)
                 .map_err(|(m, needle)| err(m, needle.as_deref()))?;
             rule.check_sites().map_err(|m| err(m, None))?;
+            let mut read = std::mem::take(&mut resolver.read);
+            read.sort_unstable();
+            read.dedup();
+            for slot in read {
+                used_by[slot].push(rule.id.clone());
+            }
             if let Some(p) = &rule.in_force {
                 check_period(p).map_err(|m| err(format!("in_force: {m}"), None))?;
             }
@@ -489,6 +550,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         resolved_docs.push(doc);
         document_files.push(file);
     }
+    catalog.used_by = used_by;
     Ok(RuleBase {
         agencies,
         catalog: Arc::new(catalog),
@@ -593,7 +655,7 @@ fn check_example(
     {
         for (k, v) in map {
             let decl = catalog.get(k).ok_or_else(|| catalog.unknown(k))?;
-            typed_value(decl, v)?;
+            typed_value(decl, v).map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
         }
     }
     for e in &ex.expect {
@@ -630,6 +692,8 @@ struct Resolver<'a> {
     readings: &'a [ReadingDecl],
     /// The readings whose `alternative` is being resolved: where their `Param` may appear.
     alternatives: Vec<String>,
+    /// Every input slot the rule reads, in any part.
+    read: Vec<usize>,
 }
 
 impl Resolver<'_> {
@@ -667,7 +731,7 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    fn input(&self, r: &mut InputRef) -> Result<(), ResolveError> {
+    fn input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
         let slot = self
             .catalog
             .slot(&r.id)
@@ -683,6 +747,7 @@ impl Resolver<'_> {
             ));
         }
         r.slot = slot;
+        self.read.push(slot);
         Ok(())
     }
 
@@ -697,7 +762,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn number_input(&self, r: &mut InputRef) -> Result<(), ResolveError> {
+    fn number_input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
         self.input(r)?;
         match self.catalog.decls[r.slot].kind {
             InputKind::Number(_) | InputKind::Year => Ok(()),
@@ -877,7 +942,9 @@ pub fn typed_inputs(
     map.iter()
         .map(|(k, v)| {
             let slot = catalog.slot(k).ok_or_else(|| catalog.unknown(k))?;
-            Ok((slot, typed_value(&catalog.decls[slot], v)?))
+            let typed = typed_value(&catalog.decls[slot], v)
+                .map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
+            Ok((slot, typed))
         })
         .collect()
 }

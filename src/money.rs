@@ -8,6 +8,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::pack::Lang;
+
 /// A non-negative exact decimal read from a string such as `"0.04"` or `"10000000"`.
 ///
 /// Integers are accepted too; floating-point literals are refused so that no value
@@ -15,35 +17,226 @@ use serde::{Deserialize, Serialize, Serializer};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Dec(pub Decimal);
 
-/// Parses a user- or file-supplied decimal: non-negative, no exponent, within range.
-pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err("expected a decimal number such as \"10000000\", found an empty string".into());
-    }
-    let cleaned: String = trimmed.chars().filter(|c| *c != '_' && *c != ',').collect();
-    if !cleaned
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
-    {
-        return Err(format!(
-            "expected a decimal number such as \"10000000\", found \"{trimmed}\""
-        ));
-    }
-    let value = Decimal::from_str(&cleaned).map_err(|e| {
-        let reason = e.to_string();
-        if reason.contains("too large") || reason.contains("overflow") || cleaned.len() > 28 {
-            format!(
-                "the number \"{trimmed}\" is too large for an exact decimal (at most 28 digits)"
-            )
-        } else {
-            format!("expected a decimal number such as \"10000000\", found \"{trimmed}\"")
+/// A unit written after a number, as officers write it: `4500万`, `35万元`, `25%`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Suffix {
+    /// 万: ×10,000, any amount.
+    Wan,
+    /// 万元: ×10,000, yuan only.
+    WanYuan,
+    /// 元: yuan only.
+    Yuan,
+    /// 万美元: ×10,000, US dollars only.
+    WanUsd,
+    /// 美元: US dollars only.
+    Usd,
+    /// %: ÷100, ratios only.
+    Percent,
+}
+
+impl Suffix {
+    /// The suffix as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Suffix::Wan => "万",
+            Suffix::WanYuan => "万元",
+            Suffix::Yuan => "元",
+            Suffix::WanUsd => "万美元",
+            Suffix::Usd => "美元",
+            Suffix::Percent => "%",
         }
-    })?;
-    if value.is_sign_negative() && !value.is_zero() {
-        return Err(format!("amounts cannot be negative, found \"{trimmed}\""));
     }
-    Ok(value)
+
+    /// Longest first, so that `万美元` is not read as `元` or `万`.
+    const ALL: [Suffix; 6] = [
+        Suffix::WanUsd,
+        Suffix::WanYuan,
+        Suffix::Usd,
+        Suffix::Yuan,
+        Suffix::Wan,
+        Suffix::Percent,
+    ];
+}
+
+/// Why a written number was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberError {
+    /// Nothing but whitespace.
+    Empty,
+    /// Not a decimal number at all.
+    NotANumber,
+    /// Thousands separators not in groups of three before the decimal point.
+    Grouping,
+    /// Below zero.
+    Negative,
+    /// Beyond the 28 digits an exact decimal holds.
+    TooLarge,
+}
+
+/// A number as written, with the unit written after it (if any). The value is already
+/// scaled: `4500万` is 45,000,000, `25%` is 0.25.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub value: Decimal,
+    pub suffix: Option<Suffix>,
+}
+
+/// Full-width digits and punctuation (common in Chinese input methods) as ASCII; the
+/// Chinese comma `，` is the full-width comma and becomes `,`.
+fn half_width(text: &str) -> String {
+    text.chars()
+        .filter(|c| *c != '\u{feff}')
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '，' => ',',
+            '％' => '%',
+            '－' => '-',
+            '＋' => '+',
+            c => c,
+        })
+        .collect()
+}
+
+/// Whether `int` is digits, optionally grouped in threes by commas (`12,000,000`).
+fn well_grouped(int: &str) -> bool {
+    if !int.contains(',') {
+        return !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit());
+    }
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or("");
+    (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Parses a number as officers write it: surrounding whitespace, full-width digits,
+/// thousands separators (`,` or `，`) in groups of three before the decimal point, and
+/// one unit suffix (`万`, `万元`, `元`, `万美元`, `美元`, `%`). Whether the suffix suits
+/// the input is for the caller to decide.
+pub fn parse_written(text: &str) -> Result<Written, NumberError> {
+    let normal = half_width(text);
+    let mut body = normal.trim();
+    if body.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let mut suffix = None;
+    for s in Suffix::ALL {
+        if let Some(rest) = body.strip_suffix(s.as_str()) {
+            suffix = Some(s);
+            body = rest.trim_end();
+            break;
+        }
+    }
+    let (negative, unsigned) = match body.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, body.strip_prefix('+').unwrap_or(body)),
+    };
+    if unsigned.is_empty()
+        || !unsigned
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+    {
+        return Err(NumberError::NotANumber);
+    }
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    if let Some(f) = frac {
+        if f.contains(',') {
+            return Err(NumberError::Grouping);
+        }
+        if f.is_empty() || f.contains('.') {
+            return Err(NumberError::NotANumber);
+        }
+    }
+    if int.is_empty() {
+        return Err(NumberError::NotANumber);
+    }
+    if !well_grouped(int) {
+        return Err(NumberError::Grouping);
+    }
+    let digits: String = int.chars().filter(|c| *c != ',').collect();
+    let plain = match frac {
+        Some(f) => format!("{digits}.{f}"),
+        None => digits,
+    };
+    let value = Decimal::from_str(&plain).map_err(|_| NumberError::TooLarge)?;
+    if negative && !value.is_zero() {
+        return Err(NumberError::Negative);
+    }
+    let value = match suffix {
+        Some(Suffix::Wan | Suffix::WanYuan | Suffix::WanUsd) => value
+            .checked_mul(Decimal::from(10_000))
+            .ok_or(NumberError::TooLarge)?,
+        Some(Suffix::Percent) => value
+            .checked_div(Decimal::from(100))
+            .ok_or(NumberError::TooLarge)?,
+        _ => value,
+    };
+    Ok(Written { value, suffix })
+}
+
+impl NumberError {
+    /// The reason in words, quoting the value as written (at most 80 characters).
+    pub fn message(self, written: &str, lang: Lang) -> String {
+        let v = clip(written.trim());
+        match (self, lang) {
+            (NumberError::Empty, Lang::En) => {
+                "expected a decimal number such as \"10000000\", found an empty string".into()
+            }
+            (NumberError::Empty, Lang::Zh) => "应填写数字，例如 \"10000000\"，此处为空".into(),
+            (NumberError::NotANumber, Lang::En) => {
+                format!("expected a decimal number such as \"10000000\", found \"{v}\"")
+            }
+            (NumberError::NotANumber, Lang::Zh) => {
+                format!("应填写数字，例如 \"10000000\" 或 \"4500万\"，此处为 \"{v}\"")
+            }
+            (NumberError::Grouping, Lang::En) => format!(
+                "\"{v}\": thousands separators go in groups of three before the decimal point, as in \"12,000,000\" or \"1,234.50\""
+            ),
+            (NumberError::Grouping, Lang::Zh) => format!(
+                "\"{v}\"：千位分隔符只能在小数点前每三位一个，例如 \"12,000,000\" 或 \"1,234.50\""
+            ),
+            (NumberError::Negative, Lang::En) => {
+                format!("amounts cannot be negative, found \"{v}\"")
+            }
+            (NumberError::Negative, Lang::Zh) => format!("金额不能为负数，此处为 \"{v}\""),
+            (NumberError::TooLarge, Lang::En) => format!(
+                "the number \"{v}\" is too large for an exact decimal (at most 28 digits)"
+            ),
+            (NumberError::TooLarge, Lang::Zh) => {
+                format!("数字 \"{v}\" 过大，无法精确计算（最多28位）")
+            }
+        }
+    }
+}
+
+/// At most 80 characters of a value, for messages: longer values end in `…`.
+pub fn clip(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(80).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+/// Parses a plain decimal from a file or the command line: non-negative, thousands
+/// separators only in groups of three, full-width digits accepted, no unit suffix.
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    parse_plain(text).map_err(|e| e.message(text, Lang::En))
+}
+
+/// [`parse_decimal`] with the reason typed.
+pub fn parse_plain(text: &str) -> Result<Decimal, NumberError> {
+    let w = parse_written(text)?;
+    match w.suffix {
+        None => Ok(w.value),
+        Some(_) => Err(NumberError::NotANumber),
+    }
 }
 
 impl FromStr for Dec {
@@ -206,5 +399,44 @@ mod tests {
             .unwrap_err()
             .contains("too large"));
         assert_eq!(parse_decimal("10,000,000").unwrap(), d("10000000"));
+    }
+
+    #[test]
+    fn thousands_separators_only_in_groups_of_three() {
+        assert_eq!(parse_decimal("1,234.50").unwrap(), d("1234.50"));
+        assert_eq!(parse_plain("1,2,3"), Err(NumberError::Grouping));
+        assert_eq!(parse_plain("35000000,50"), Err(NumberError::Grouping));
+        assert_eq!(parse_plain("7,1"), Err(NumberError::Grouping));
+        assert_eq!(parse_plain("1234,567"), Err(NumberError::Grouping));
+        assert_eq!(parse_plain("1,234.5,6"), Err(NumberError::Grouping));
+        assert_eq!(parse_plain(",123"), Err(NumberError::Grouping));
+        assert!(parse_decimal("1,2,3")
+            .unwrap_err()
+            .contains("groups of three"));
+    }
+
+    #[test]
+    fn full_width_and_suffixes() {
+        assert_eq!(parse_plain("１２３").unwrap(), d("123"));
+        assert_eq!(parse_plain(" １，２００，０００ ").unwrap(), d("1200000"));
+        assert_eq!(parse_plain("０．２５").unwrap(), d("0.25"));
+        let w = parse_written("4500万").unwrap();
+        assert_eq!((w.value, w.suffix), (d("45000000"), Some(Suffix::Wan)));
+        let w = parse_written("4500 万美元").unwrap();
+        assert_eq!((w.value, w.suffix), (d("45000000"), Some(Suffix::WanUsd)));
+        let w = parse_written("25%").unwrap();
+        assert_eq!((w.value, w.suffix), (d("0.25"), Some(Suffix::Percent)));
+        let w = parse_written("12.5万元").unwrap();
+        assert_eq!((w.value, w.suffix), (d("125000"), Some(Suffix::WanYuan)));
+        assert_eq!(parse_plain("4500万"), Err(NumberError::NotANumber));
+        assert_eq!(parse_plain("万"), Err(NumberError::NotANumber));
+    }
+
+    #[test]
+    fn clips_long_values() {
+        let long = "x".repeat(200);
+        assert_eq!(clip(&long).chars().count(), 81);
+        assert!(clip(&long).ends_with('…'));
+        assert_eq!(clip("short"), "short");
     }
 }

@@ -133,7 +133,34 @@ impl<'de> Deserialize<'de> for OptionRef {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename = "Inputs", deny_unknown_fields)]
 pub struct InputsFile {
+    /// Form sections declared by this file (each declared once across all files).
+    #[serde(default)]
+    pub groups: Vec<InputGroup>,
+    /// The section of every input in this file that names none itself.
+    #[serde(default)]
+    pub group: Option<String>,
     pub inputs: Vec<InputDecl>,
+}
+
+/// A section of the project form (项目基本情况, 外资, 研发创新 …), shown in `order`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename = "FormGroup", deny_unknown_fields)]
+pub struct InputGroup {
+    pub id: String,
+    pub label: Text,
+    pub order: u16,
+}
+
+/// The values a number input admits, inclusive; `whole` admits integers only.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename = "Range", deny_unknown_fields)]
+pub struct ValueRange {
+    #[serde(default)]
+    pub min: Option<Dec>,
+    #[serde(default)]
+    pub max: Option<Dec>,
+    #[serde(default)]
+    pub whole: bool,
 }
 
 /// One project-profile input, declared once; rules refer to it by `id`.
@@ -146,6 +173,16 @@ pub struct InputDecl {
     pub scope: Scope,
     #[serde(default)]
     pub default: Option<RawValue>,
+    /// A project file must give it (for a project-scope input: every project).
+    #[serde(default)]
+    pub required: bool,
+    /// Admitted values; when absent the catalogue fills in what the unit implies
+    /// (ratios 0–1, counts whole and non-negative).
+    #[serde(default)]
+    pub range: Option<ValueRange>,
+    /// The form section; the file's `group` when absent. Filled in by the catalogue.
+    #[serde(default)]
+    pub group: Option<String>,
     pub help: Text,
 }
 
@@ -162,7 +199,7 @@ pub enum InputKind {
     Year,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     pub id: String,
@@ -221,7 +258,7 @@ pub enum Scope {
     Subject,
     /// The firm, per year (`subject.years`).
     SubjectYear,
-    /// One project, constant over the years (`projects[].inputs`, industry, kind, district).
+    /// One project, constant over the years (`projects[].inputs`: industry, kind, district …).
     Project,
     /// One project, per year (`projects[].years`).
     ProjectYear,

@@ -1,94 +1,67 @@
-//! Project files: one firm (the subject), its projects and their per-year figures, typed
-//! against the declared inputs while parsing, so a wrong value is reported at its own
-//! line and column.
+//! Project files: one firm (the subject), its projects and their per-year figures.
+//!
+//! A file is typed against the input catalogue while it is read (the catalogue is the
+//! serde seed), so each wrong value is reported at its own line and column. Once read, a
+//! [`ProjectFile`] is an editable project: values are got and set by input id
+//! ([`ProjectFile::set`]), projects and years added and removed, and [`ProjectFile::to_ron`]
+//! writes it back in a form [`parse_project`] reads to an equal project.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::inputs::{scope_place, typed_value, InputCatalog, Value};
-use crate::load::{line_col, locate_quoted, parse_ron, LoadError, RuleBase};
-use crate::money::Dec;
-use crate::pack::{RawValue, Scope};
-
-thread_local! {
-    /// The catalogue the input maps are typed against while a project file is parsed.
-    /// Set only inside `parse_project`, so that value errors carry serde's position.
-    static PARSING_WITH: RefCell<Option<Arc<InputCatalog>>> = const { RefCell::new(None) };
-}
+use crate::inputs::{describe_raw, typed_text, typed_value, InputCatalog, Value, ValueError};
+use crate::load::{line_col, locate_quoted, offset_of, ron_options, strip_bom, RuleBase};
+use crate::money::{clip, parse_written, Dec, NumberError, Suffix};
+use crate::pack::{InputKind, Lang, RawValue, Scope};
 
 /// A whole project file.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename = "Project", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProjectFile {
     pub subject: Subject,
-    #[serde(default)]
     pub projects: Vec<Project>,
     /// Amounts an officer offers on lines whose policy gives a minimum and a ceiling.
-    #[serde(default)]
     pub offers: Vec<Offer>,
 }
 
 /// The firm that claims.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Subject {
     pub name: String,
-    #[serde(default)]
     pub inputs: InputValues<SubjectScope>,
-    #[serde(default)]
     pub years: BTreeMap<Year, InputValues<SubjectYearScope>>,
 }
 
-/// One project of the firm.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One project of the firm. Its industry, kind and district are ordinary inputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Project {
     pub id: String,
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "district")]
-    pub district: Option<Value>,
-    #[serde(deserialize_with = "industry")]
-    pub industry: Value,
-    #[serde(deserialize_with = "project_kind")]
-    pub kind: Value,
-    #[serde(default)]
     pub inputs: InputValues<ProjectScope>,
-    #[serde(default)]
     pub years: BTreeMap<Year, InputValues<ProjectYearScope>>,
 }
 
 /// An officer's offer on one line: accepted only between the policy minimum and ceiling.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Offer {
     pub rule: String,
-    #[serde(default)]
     pub project: Option<String>,
     pub year: Year,
     pub amount: Dec,
 }
 
-/// A calendar year between 2000 and 2100.
+/// A calendar year a project file evaluates: 2000 to 2100.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Year(pub u16);
 
-impl<'de> Deserialize<'de> for Year {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = RawValue::deserialize(d)?;
-        match raw {
-            RawValue::Integer(y) if (2000..=2100).contains(&y) => Ok(Year(y as u16)),
-            RawValue::Integer(y) => Err(de::Error::custom(format!(
-                "year {y} is out of range (2000–2100)"
-            ))),
-            _ => Err(de::Error::custom("expected a year such as 2024")),
-        }
+impl Year {
+    /// The year, if it lies between 2000 and 2100.
+    pub fn new(year: u16) -> Option<Year> {
+        (2000..=2100).contains(&year).then_some(Year(year))
     }
 }
 
@@ -98,7 +71,7 @@ pub trait ScopeMarker {
 }
 macro_rules! scope_marker {
     ($name:ident, $scope:expr) => {
-        #[derive(Clone, Debug, Default)]
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
         pub struct $name;
         impl ScopeMarker for $name {
             const SCOPE: Scope = $scope;
@@ -110,8 +83,8 @@ scope_marker!(SubjectYearScope, Scope::SubjectYear);
 scope_marker!(ProjectScope, Scope::Project);
 scope_marker!(ProjectYearScope, Scope::ProjectYear);
 
-/// Typed values by input slot, all of the scope `S`.
-#[derive(Clone, Debug)]
+/// Typed values by input slot (sorted by slot), all of the scope `S`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputValues<S> {
     pub values: Vec<(usize, Value)>,
     scope: PhantomData<S>,
@@ -127,140 +100,1591 @@ impl<S> Default for InputValues<S> {
 }
 
 impl<S> InputValues<S> {
-    pub fn from_values(values: Vec<(usize, Value)>) -> Self {
+    pub fn from_values(mut values: Vec<(usize, Value)>) -> Self {
+        values.sort_by_key(|(s, _)| *s);
         InputValues {
             values,
             scope: PhantomData,
         }
     }
-}
 
-fn with_catalog<T, E: de::Error>(f: impl FnOnce(&InputCatalog) -> Result<T, E>) -> Result<T, E> {
-    PARSING_WITH.with(|c| match c.borrow().as_ref() {
-        Some(cat) => f(cat),
-        None => Err(E::custom(
-            "internal: project parsed without an input catalogue",
-        )),
-    })
-}
+    pub fn get(&self, slot: usize) -> Option<Value> {
+        self.values
+            .iter()
+            .find(|(s, _)| *s == slot)
+            .map(|(_, v)| *v)
+    }
 
-impl<'de, S: ScopeMarker> Deserialize<'de> for InputValues<S> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<S>(PhantomData<S>);
-        impl<'de, S: ScopeMarker> Visitor<'de> for V<S> {
-            type Value = InputValues<S>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(
-                    "a map of input ids to values, such as {\"fdi_arrived_usd\": \"20000000\"}",
-                )
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut values: Vec<(usize, Value)> = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    let slot = with_catalog(|cat| {
-                        cat.slot(&key)
-                            .ok_or_else(|| de::Error::custom(cat.unknown(&key)))
-                    })?;
-                    let raw: RawValue = map.next_value()?;
-                    let value = with_catalog(|cat| {
-                        let decl = &cat.decls[slot];
-                        if decl.scope != S::SCOPE {
-                            return Err(de::Error::custom(format!(
-                                "`{key}` belongs in {}",
-                                scope_place(decl.scope)
-                            )));
-                        }
-                        typed_value(decl, &raw).map_err(de::Error::custom)
-                    })?;
-                    if values.iter().any(|(s, _)| *s == slot) {
-                        return Err(de::Error::custom(format!("`{key}` is given twice")));
-                    }
-                    values.push((slot, value));
-                }
-                values.sort_by_key(|(s, _)| *s);
-                Ok(InputValues::from_values(values))
+    /// Sets the value of `slot`, replacing any; returns the old one.
+    pub fn insert(&mut self, slot: usize, value: Value) -> Option<Value> {
+        match self.values.binary_search_by_key(&slot, |(s, _)| *s) {
+            Ok(i) => Some(std::mem::replace(&mut self.values[i].1, value)),
+            Err(i) => {
+                self.values.insert(i, (slot, value));
+                None
             }
         }
-        d.deserialize_map(V(PhantomData))
+    }
+
+    pub fn remove(&mut self, slot: usize) -> Option<Value> {
+        let i = self.values.iter().position(|(s, _)| *s == slot)?;
+        Some(self.values.remove(i).1)
     }
 }
 
-fn choice<'de, D: Deserializer<'de>>(d: D, input: &str) -> Result<Value, D::Error> {
-    let raw = RawValue::deserialize(d)?;
-    with_catalog(|cat| {
-        let decl = cat
-            .get(input)
-            .ok_or_else(|| de::Error::custom(format!("no input `{input}` is declared")))?;
-        typed_value(decl, &raw).map_err(de::Error::custom)
+// ---------------------------------------------------------------------------------------
+// Errors
+
+/// What is wrong with a project file (or with an edit), typed so it can be said in
+/// Chinese or English. Values are quoted as written, at most 80 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProjectErrorKind {
+    /// The file holds nothing.
+    Empty,
+    /// The file is not well-formed; the detail is the reader's, in English.
+    Syntax(String),
+    /// A key the project file does not have (in `place`: 项目文件/企业/项目/报价).
+    UnknownField {
+        field: String,
+        place: Place,
+    },
+    /// A key the project file must have.
+    MissingField {
+        field: &'static str,
+        place: Place,
+    },
+    /// `industry`, `kind` or `district` written beside a project's `inputs` (the old form).
+    MovedToInputs {
+        field: String,
+        input: &'static str,
+    },
+    /// The same key twice in one map or struct.
+    DuplicateKey {
+        key: String,
+    },
+    UnknownInput {
+        id: String,
+        near: Vec<String>,
+    },
+    /// The input is declared for another place in the file.
+    WrongScope {
+        id: String,
+        belongs: Scope,
+    },
+    /// The value does not fit the declaration (not a number, unit, range, option …).
+    BadValue {
+        input: String,
+        written: String,
+        problem: Box<ValueError>,
+    },
+    /// A year key that is not a year between 2000 and 2100.
+    BadYear {
+        written: String,
+    },
+    DuplicateProject {
+        id: String,
+    },
+    ProjectWithoutYears {
+        project: String,
+    },
+    /// A required input (industry, project kind) not given for a project.
+    MissingRequired {
+        project: String,
+        input: String,
+    },
+    NothingToEvaluate,
+    UnknownRule {
+        rule: String,
+    },
+    UnknownProject {
+        project: String,
+    },
+    /// An edit names a year the project (or the firm) does not have.
+    UnknownYear {
+        project: Option<String>,
+        year: u16,
+    },
+    /// An edit would create a project whose id is taken.
+    ProjectExists {
+        id: String,
+    },
+    /// Two offers on one line; `first` is the line and column of the earlier one.
+    DuplicateOffer {
+        rule: String,
+        project: Option<String>,
+        year: u16,
+        first: (usize, usize),
+    },
+    /// Internal to re-reading a file to find where an item starts.
+    #[doc(hidden)]
+    Marker,
+}
+
+/// Where in the file a key sits, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    File,
+    Subject,
+    Project,
+    Offer,
+}
+
+impl Place {
+    fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Place::File, Lang::Zh) => "项目文件",
+            (Place::Subject, Lang::Zh) => "企业（subject）",
+            (Place::Project, Lang::Zh) => "项目",
+            (Place::Offer, Lang::Zh) => "拟给予额（offers）",
+            (Place::File, Lang::En) => "the project file",
+            (Place::Subject, Lang::En) => "the subject",
+            (Place::Project, Lang::En) => "a project",
+            (Place::Offer, Lang::En) => "an offer",
+        }
+    }
+
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            Place::File => FILE_FIELDS,
+            Place::Subject => SUBJECT_FIELDS,
+            Place::Project => PROJECT_FIELDS,
+            Place::Offer => OFFER_FIELDS,
+        }
+    }
+}
+
+const FILE_FIELDS: &[&str] = &["subject", "projects", "offers"];
+const SUBJECT_FIELDS: &[&str] = &["name", "inputs", "years"];
+const PROJECT_FIELDS: &[&str] = &["id", "name", "inputs", "years"];
+const OFFER_FIELDS: &[&str] = &["rule", "project", "year", "amount"];
+
+fn syntax_zh(detail: &str) -> String {
+    let d = detail;
+    let said = if d.contains("Unexpected end of RON") {
+        "文件意外结束（可能缺少右括号）".to_owned()
+    } else if d.contains("Expected comma") {
+        "此处缺少逗号".to_owned()
+    } else if d.contains("Expected closing") || d.contains("end") && d.contains("Expected") {
+        "括号未闭合或多余".to_owned()
+    } else if d.contains("Expected colon") {
+        "此处缺少冒号".to_owned()
+    } else if d.contains("Expected string") {
+        "此处应为带引号的字符串".to_owned()
+    } else {
+        format!("格式有误（{}）", clip(d))
+    };
+    format!("项目文件{said}")
+}
+
+impl ProjectErrorKind {
+    /// The problem in words, in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        use ProjectErrorKind as K;
+        let zh = lang == Lang::Zh;
+        match self {
+            K::Empty if zh => "项目文件为空".into(),
+            K::Empty => "the file is empty".into(),
+            K::Syntax(d) if zh => syntax_zh(d),
+            K::Syntax(d) => format!("the project file is not well-formed: {}", clip(d)),
+            K::UnknownField { field, place } => {
+                let f = clip(field);
+                let expected = place.fields().join("`, `");
+                if zh {
+                    format!(
+                        "{}中没有 `{f}` 这一项；可用：`{expected}`",
+                        place.name(lang)
+                    )
+                } else {
+                    format!(
+                        "{} has no field `{f}`; expected `{expected}`",
+                        capitalise(place.name(lang))
+                    )
+                }
+            }
+            K::MissingField { field, place } if zh => {
+                format!("{}缺少 `{field}`", place.name(lang))
+            }
+            K::MissingField { field, place } => {
+                format!("{} needs `{field}`", capitalise(place.name(lang)))
+            }
+            K::MovedToInputs { field, input } if zh => {
+                format!("`{field}` 已移入项目的 `inputs`：请写成 inputs: {{\"{input}\": …}}")
+            }
+            K::MovedToInputs { field, input } => format!(
+                "`{field}` now goes in the project's `inputs`: write inputs: {{\"{input}\": …}}"
+            ),
+            K::DuplicateKey { key } if zh => format!("`{}` 重复出现", clip(key)),
+            K::DuplicateKey { key } => format!("`{}` is given twice", clip(key)),
+            K::UnknownInput { id, near } => {
+                let id = clip(id);
+                match (near.is_empty(), zh) {
+                    (true, true) => format!("未知的输入项 `{id}`（任何 Inputs 文件均未声明）"),
+                    (true, false) => {
+                        format!("unknown input `{id}` (not declared in any Inputs file)")
+                    }
+                    (false, true) => {
+                        format!("未知的输入项 `{id}`；是否应为 `{}`？", near.join("`、`"))
+                    }
+                    (false, false) => format!(
+                        "unknown input `{id}`; did you mean `{}`?",
+                        near.join("`, `")
+                    ),
+                }
+            }
+            K::WrongScope { id, belongs } if zh => format!(
+                "`{id}` 应填写在{}",
+                crate::inputs::scope_place_in(*belongs, lang)
+            ),
+            K::WrongScope { id, belongs } => format!(
+                "`{id}` belongs in {}",
+                crate::inputs::scope_place_in(*belongs, lang)
+            ),
+            K::BadValue {
+                input,
+                written,
+                problem,
+            } => problem.message(input, written, lang),
+            K::BadYear { written } if zh => {
+                format!(
+                    "年份应为 2000–2100 之间的整数，例如 2024，此处为 {}",
+                    clip(written)
+                )
+            }
+            K::BadYear { written } => format!(
+                "expected a year such as 2024 (2000–2100), found {}",
+                clip(written)
+            ),
+            K::DuplicateProject { id } if zh => format!("项目编号 `{}` 重复使用", clip(id)),
+            K::DuplicateProject { id } => format!("project id `{}` is used twice", clip(id)),
+            K::ProjectWithoutYears { project } if zh => format!(
+                "项目 `{}` 没有 `years`：请至少填写一个年度的数据",
+                clip(project)
+            ),
+            K::ProjectWithoutYears { project } => format!(
+                "project `{}` has no `years`: give at least one year's figures",
+                clip(project)
+            ),
+            K::MissingRequired { project, input } if zh => {
+                format!(
+                    "项目 `{}` 缺少必填项 `{input}`（写在项目的 `inputs` 中）",
+                    clip(project)
+                )
+            }
+            K::MissingRequired { project, input } => format!(
+                "project `{}` must give `{input}` (in its `inputs`)",
+                clip(project)
+            ),
+            K::NothingToEvaluate if zh => "没有项目，也没有企业年度数据：无可计算".into(),
+            K::NothingToEvaluate => "no projects and no subject years: nothing to evaluate".into(),
+            K::UnknownRule { rule } if zh => format!("拟给予额指向未知的政策条款 `{}`", clip(rule)),
+            K::UnknownRule { rule } => format!("offer names unknown rule `{}`", clip(rule)),
+            K::UnknownProject { project } if zh => format!("未知的项目 `{}`", clip(project)),
+            K::UnknownProject { project } => format!("unknown project `{}`", clip(project)),
+            K::UnknownYear { project, year } => match (project, zh) {
+                (Some(p), true) => format!("项目 `{}` 没有 {year} 年度", clip(p)),
+                (None, true) => format!("企业没有 {year} 年度"),
+                (Some(p), false) => format!("project `{}` has no year {year}", clip(p)),
+                (None, false) => format!("the subject has no year {year}"),
+            },
+            K::ProjectExists { id } if zh => format!("项目编号 `{}` 已存在", clip(id)),
+            K::ProjectExists { id } => format!("a project `{}` already exists", clip(id)),
+            K::DuplicateOffer {
+                rule,
+                project,
+                year,
+                first,
+            } => {
+                let (l, c) = first;
+                let p = project.as_deref().map(clip).unwrap_or_default();
+                if zh {
+                    format!(
+                        "同一条款 `{}`、项目 `{p}`、{year} 年已有拟给予额（第 {l} 行第 {c} 列）：每一行只能有一个",
+                        clip(rule)
+                    )
+                } else {
+                    format!(
+                        "a second offer on rule `{}`, project `{p}`, {year}; the first is at {l}:{c}: one offer per line",
+                        clip(rule)
+                    )
+                }
+            }
+            K::Marker => String::new(),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+impl fmt::Display for ProjectErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for ProjectErrorKind {}
+
+/// A project-file error with its place: `file:line:col: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectError {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub kind: ProjectErrorKind,
+}
+
+impl ProjectError {
+    /// `file:line:col: message`, on one line, in the given language.
+    pub fn render(&self, lang: Lang) -> String {
+        let message: String = self
+            .kind
+            .message(lang)
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        format!("{}:{}:{}: {message}", self.file, self.line, self.col)
+    }
+}
+
+/// In Chinese, the default language of the product.
+impl fmt::Display for ProjectError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.render(Lang::Zh))
+    }
+}
+
+impl std::error::Error for ProjectError {}
+
+// ---------------------------------------------------------------------------------------
+// Reading: the catalogue is the seed
+
+/// What to stop at when re-reading a file to find where an item starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    Project(usize),
+    Offer(usize),
+}
+
+/// The seed state: the catalogue, the typed error behind serde's message, and counters.
+struct Reader<'c> {
+    catalog: &'c InputCatalog,
+    error: RefCell<Option<ProjectErrorKind>>,
+    stop: Option<Stop>,
+}
+
+impl Reader<'_> {
+    fn fail<E: de::Error>(&self, kind: ProjectErrorKind) -> E {
+        let text = kind.message(Lang::En);
+        *self.error.borrow_mut() = Some(kind);
+        E::custom(text)
+    }
+}
+
+/// Reads struct fields by name, refusing repeats.
+struct Fields {
+    seen: Vec<String>,
+}
+
+impl Fields {
+    fn new() -> Self {
+        Fields { seen: Vec::new() }
+    }
+
+    fn next<'de, A: MapAccess<'de>>(
+        &mut self,
+        r: &Reader,
+        map: &mut A,
+    ) -> Result<Option<String>, A::Error> {
+        let Some(key) = map.next_key::<String>()? else {
+            return Ok(None);
+        };
+        if self.seen.contains(&key) {
+            return Err(r.fail(ProjectErrorKind::DuplicateKey { key }));
+        }
+        self.seen.push(key.clone());
+        Ok(Some(key))
+    }
+}
+
+struct FileSeed<'a, 'c>(&'a Reader<'c>);
+
+impl<'de> DeserializeSeed<'de> for FileSeed<'_, '_> {
+    type Value = ProjectFile;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<ProjectFile, D::Error> {
+        d.deserialize_struct("Project", FILE_FIELDS, self)
+    }
+}
+
+impl<'de> Visitor<'de> for FileSeed<'_, '_> {
+    type Value = ProjectFile;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("Project( subject: …, projects: […] )")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ProjectFile, A::Error> {
+        let r = self.0;
+        let mut fields = Fields::new();
+        let (mut subject, mut projects, mut offers) = (None, Vec::new(), Vec::new());
+        while let Some(key) = fields.next(r, &mut map)? {
+            match key.as_str() {
+                "subject" => subject = Some(map.next_value_seed(SubjectSeed(r))?),
+                "projects" => projects = map.next_value_seed(ListSeed(r, ProjectSeed))?,
+                "offers" => offers = map.next_value_seed(ListSeed(r, OfferSeed))?,
+                _ => {
+                    return Err(r.fail(ProjectErrorKind::UnknownField {
+                        field: key,
+                        place: Place::File,
+                    }))
+                }
+            }
+        }
+        let subject = subject.ok_or_else(|| {
+            r.fail(ProjectErrorKind::MissingField {
+                field: "subject",
+                place: Place::File,
+            })
+        })?;
+        Ok(ProjectFile {
+            subject,
+            projects,
+            offers,
+        })
+    }
+}
+
+struct SubjectSeed<'a, 'c>(&'a Reader<'c>);
+
+impl<'de> DeserializeSeed<'de> for SubjectSeed<'_, '_> {
+    type Value = Subject;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Subject, D::Error> {
+        d.deserialize_struct("Subject", SUBJECT_FIELDS, self)
+    }
+}
+
+impl<'de> Visitor<'de> for SubjectSeed<'_, '_> {
+    type Value = Subject;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("(name: \"…\", inputs: {…}, years: {…})")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Subject, A::Error> {
+        let r = self.0;
+        let mut fields = Fields::new();
+        let mut name = None;
+        let mut inputs = InputValues::default();
+        let mut years = BTreeMap::new();
+        while let Some(key) = fields.next(r, &mut map)? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value::<String>()?),
+                "inputs" => inputs = map.next_value_seed(InputsSeed(r, PhantomData))?,
+                "years" => years = map.next_value_seed(YearsSeed(r, PhantomData))?,
+                _ => {
+                    return Err(r.fail(ProjectErrorKind::UnknownField {
+                        field: key,
+                        place: Place::Subject,
+                    }))
+                }
+            }
+        }
+        let name = name.ok_or_else(|| {
+            r.fail(ProjectErrorKind::MissingField {
+                field: "name",
+                place: Place::Subject,
+            })
+        })?;
+        Ok(Subject {
+            name,
+            inputs,
+            years,
+        })
+    }
+}
+
+/// An item of a list, told its index (so a re-read can stop at it).
+trait ItemSeed: Copy {
+    type Value;
+    fn read<'de, D: Deserializer<'de>>(
+        self,
+        r: &Reader,
+        index: usize,
+        d: D,
+    ) -> Result<Self::Value, D::Error>;
+}
+
+struct ListSeed<'a, 'c, I>(&'a Reader<'c>, I);
+
+impl<'de, I: ItemSeed> DeserializeSeed<'de> for ListSeed<'_, '_, I> {
+    type Value = Vec<I::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, I: ItemSeed> Visitor<'de> for ListSeed<'_, '_, I> {
+    type Value = Vec<I::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list in [ ]")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Item(self.0, self.1, out.len()))? {
+            out.push(v);
+        }
+        Ok(out)
+    }
+}
+
+struct Item<'a, 'c, I>(&'a Reader<'c>, I, usize);
+
+impl<'de, I: ItemSeed> DeserializeSeed<'de> for Item<'_, '_, I> {
+    type Value = I::Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<I::Value, D::Error> {
+        self.1.read(self.0, self.2, d)
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ProjectSeed;
+
+impl ItemSeed for ProjectSeed {
+    type Value = Project;
+    fn read<'de, D: Deserializer<'de>>(
+        self,
+        r: &Reader,
+        index: usize,
+        d: D,
+    ) -> Result<Project, D::Error> {
+        d.deserialize_struct("Project", PROJECT_FIELDS, ProjectVisitor(r, index))
+    }
+}
+
+struct ProjectVisitor<'a, 'c>(&'a Reader<'c>, usize);
+
+impl<'de> Visitor<'de> for ProjectVisitor<'_, '_> {
+    type Value = Project;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("(id: \"P1\", inputs: {…}, years: {…})")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Project, A::Error> {
+        let r = self.0;
+        let mut fields = Fields::new();
+        let (mut id, mut name) = (None, None);
+        let mut inputs = InputValues::default();
+        let mut years = BTreeMap::new();
+        let mut first = true;
+        while let Some(key) = fields.next(r, &mut map)? {
+            if first && r.stop == Some(Stop::Project(self.1)) {
+                return Err(r.fail(ProjectErrorKind::Marker));
+            }
+            first = false;
+            match key.as_str() {
+                "id" => id = Some(map.next_value::<String>()?),
+                "name" => name = map.next_value::<Option<String>>()?,
+                "inputs" => inputs = map.next_value_seed(InputsSeed(r, PhantomData))?,
+                "years" => years = map.next_value_seed(YearsSeed(r, PhantomData))?,
+                "industry" | "kind" | "district" => {
+                    let input = match key.as_str() {
+                        "industry" => "industry",
+                        "kind" => "project_kind",
+                        _ => "district",
+                    };
+                    return Err(r.fail(ProjectErrorKind::MovedToInputs { field: key, input }));
+                }
+                _ => {
+                    return Err(r.fail(ProjectErrorKind::UnknownField {
+                        field: key,
+                        place: Place::Project,
+                    }))
+                }
+            }
+        }
+        let id = id.ok_or_else(|| {
+            r.fail(ProjectErrorKind::MissingField {
+                field: "id",
+                place: Place::Project,
+            })
+        })?;
+        Ok(Project {
+            id,
+            name,
+            inputs,
+            years,
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+struct OfferSeed;
+
+impl ItemSeed for OfferSeed {
+    type Value = Offer;
+    fn read<'de, D: Deserializer<'de>>(
+        self,
+        r: &Reader,
+        index: usize,
+        d: D,
+    ) -> Result<Offer, D::Error> {
+        d.deserialize_struct("Offer", OFFER_FIELDS, OfferVisitor(r, index))
+    }
+}
+
+struct OfferVisitor<'a, 'c>(&'a Reader<'c>, usize);
+
+impl<'de> Visitor<'de> for OfferVisitor<'_, '_> {
+    type Value = Offer;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("(rule: \"…\", project: \"P1\", year: 2024, amount: \"…\")")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Offer, A::Error> {
+        let r = self.0;
+        let mut fields = Fields::new();
+        let (mut rule, mut project, mut year, mut amount) = (None, None, None, None);
+        let mut first = true;
+        while let Some(key) = fields.next(r, &mut map)? {
+            if first && r.stop == Some(Stop::Offer(self.1)) {
+                return Err(r.fail(ProjectErrorKind::Marker));
+            }
+            first = false;
+            match key.as_str() {
+                "rule" => rule = Some(map.next_value::<String>()?),
+                "project" => project = map.next_value::<Option<String>>()?,
+                "year" => {
+                    let raw: RawValue = map.next_value()?;
+                    year = Some(year_of(&raw).map_err(|k| r.fail(k))?);
+                }
+                "amount" => {
+                    let raw: RawValue = map.next_value()?;
+                    amount = Some(offer_amount(&raw).map_err(|problem| {
+                        r.fail(ProjectErrorKind::BadValue {
+                            input: "amount".into(),
+                            written: describe_raw(&raw),
+                            problem: Box::new(problem),
+                        })
+                    })?);
+                }
+                _ => {
+                    return Err(r.fail(ProjectErrorKind::UnknownField {
+                        field: key,
+                        place: Place::Offer,
+                    }))
+                }
+            }
+        }
+        let missing = |field| {
+            r.fail(ProjectErrorKind::MissingField {
+                field,
+                place: Place::Offer,
+            })
+        };
+        Ok(Offer {
+            rule: rule.ok_or_else(|| missing("rule"))?,
+            project,
+            year: year.ok_or_else(|| missing("year"))?,
+            amount: amount.ok_or_else(|| missing("amount"))?,
+        })
+    }
+}
+
+fn year_of(raw: &RawValue) -> Result<Year, ProjectErrorKind> {
+    match raw {
+        RawValue::Integer(y) => u16::try_from(*y).ok().and_then(Year::new),
+        _ => None,
+    }
+    .ok_or_else(|| ProjectErrorKind::BadYear {
+        written: describe_raw(raw),
     })
 }
 
-fn industry<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-    choice(d, "industry")
+/// An offer is in yuan: `"1500000"`, `"150万"`, `"150万元"`.
+fn offer_amount(raw: &RawValue) -> Result<Dec, ValueError> {
+    match raw {
+        RawValue::Text(t) => {
+            let w = parse_written(t).map_err(ValueError::Number)?;
+            match w.suffix {
+                None | Some(Suffix::Wan | Suffix::WanYuan | Suffix::Yuan) => Ok(Dec(w.value)),
+                Some(s) => Err(ValueError::UnitMismatch {
+                    written: s,
+                    unit: crate::pack::Unit::Yuan,
+                }),
+            }
+        }
+        RawValue::Integer(i) if *i >= 0 => Decimal::try_from_i128_with_scale(*i, 0)
+            .map(Dec)
+            .map_err(|_| ValueError::Number(NumberError::TooLarge)),
+        RawValue::Integer(_) => Err(ValueError::Number(NumberError::Negative)),
+        RawValue::Float(_) => Err(ValueError::Float),
+        RawValue::Bool(_) => Err(ValueError::ExpectedNumber),
+    }
 }
 
-fn project_kind<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-    choice(d, "project_kind")
+/// A map of input ids to values, typed against the catalogue, all of scope `S`.
+struct InputsSeed<'a, 'c, S>(&'a Reader<'c>, PhantomData<S>);
+
+impl<'de, S: ScopeMarker> DeserializeSeed<'de> for InputsSeed<'_, '_, S> {
+    type Value = InputValues<S>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
 }
 
-fn district<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    choice(d, "district").map(Some)
+impl<'de, S: ScopeMarker> Visitor<'de> for InputsSeed<'_, '_, S> {
+    type Value = InputValues<S>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map of input ids to values, such as {\"fdi_arrived_usd\": \"20000000\"}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let r = self.0;
+        let cat = r.catalog;
+        let mut values = InputValues::<S>::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let slot = cat.slot(&key).ok_or_else(|| {
+                r.fail(ProjectErrorKind::UnknownInput {
+                    near: cat.near(&key),
+                    id: key.clone(),
+                })
+            })?;
+            if values.get(slot).is_some() {
+                return Err(r.fail(ProjectErrorKind::DuplicateKey { key }));
+            }
+            let decl = &cat.decls[slot];
+            if decl.scope != S::SCOPE {
+                return Err(r.fail(ProjectErrorKind::WrongScope {
+                    id: key,
+                    belongs: decl.scope,
+                }));
+            }
+            let raw: RawValue = map.next_value()?;
+            let value = typed_value(decl, &raw).map_err(|problem| {
+                r.fail(ProjectErrorKind::BadValue {
+                    input: key.clone(),
+                    written: describe_raw(&raw),
+                    problem: Box::new(problem),
+                })
+            })?;
+            values.insert(slot, value);
+        }
+        Ok(values)
+    }
+}
+
+/// A map of years to input maps of scope `S`.
+struct YearsSeed<'a, 'c, S>(&'a Reader<'c>, PhantomData<S>);
+
+impl<'de, S: ScopeMarker> DeserializeSeed<'de> for YearsSeed<'_, '_, S> {
+    type Value = BTreeMap<Year, InputValues<S>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, S: ScopeMarker> Visitor<'de> for YearsSeed<'_, '_, S> {
+    type Value = BTreeMap<Year, InputValues<S>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map of years to figures, such as {2024: {…}}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let r = self.0;
+        let mut years = BTreeMap::new();
+        while let Some(raw) = map.next_key::<RawValue>()? {
+            let year = year_of(&raw).map_err(|k| r.fail(k))?;
+            if years.contains_key(&year) {
+                return Err(r.fail(ProjectErrorKind::DuplicateKey {
+                    key: year.0.to_string(),
+                }));
+            }
+            let values = map.next_value_seed(InputsSeed(r, PhantomData))?;
+            years.insert(year, values);
+        }
+        Ok(years)
+    }
+}
+
+/// Reads a file with the catalogue as seed; errors keep the reader's position.
+fn read(
+    file: &str,
+    text: &str,
+    catalog: &InputCatalog,
+    stop: Option<Stop>,
+) -> Result<ProjectFile, ProjectError> {
+    if text.trim().is_empty() {
+        return Err(ProjectError {
+            file: file.into(),
+            line: 1,
+            col: 1,
+            kind: ProjectErrorKind::Empty,
+        });
+    }
+    let reader = Reader {
+        catalog,
+        error: RefCell::new(None),
+        stop,
+    };
+    ron_options()
+        .from_str_seed(text, FileSeed(&reader))
+        .map_err(|e| {
+            let kind = reader
+                .error
+                .borrow_mut()
+                .take()
+                .unwrap_or_else(|| ron_error(&e.code));
+            let (mut line, mut col) = (e.span.start.line, e.span.start.col);
+            if matches!(kind, ProjectErrorKind::BadValue { .. }) {
+                // The reader stands just past the value it handed over: point at its start.
+                let end = offset_of(text, line, col);
+                (line, col) = line_col(text, value_start(text, end));
+            }
+            ProjectError {
+                file: file.into(),
+                line,
+                col,
+                kind,
+            }
+        })
+}
+
+/// The start of the value token that ends at byte `end` (a string, number or word).
+fn value_start(text: &str, end: usize) -> usize {
+    let before = text.get(..end).unwrap_or("");
+    if let Some(inner) = before.strip_suffix('"') {
+        // Back to the opening quote, past escaped quotes.
+        let bytes = inner.as_bytes();
+        let mut i = inner.len();
+        while i > 0 {
+            i -= 1;
+            if bytes[i] == b'"' {
+                let escapes = bytes[..i].iter().rev().take_while(|b| **b == b'\\').count();
+                if escapes % 2 == 0 {
+                    return i;
+                }
+            }
+        }
+        return end;
+    }
+    let token = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
+        .last();
+    token.map_or(end, |(i, _)| i)
+}
+
+/// A reader error the seeds did not raise, in the project file's terms.
+fn ron_error(code: &ron::Error) -> ProjectErrorKind {
+    use ron::Error as E;
+    match code {
+        E::DuplicateStructField { field, .. } => ProjectErrorKind::DuplicateKey {
+            key: (*field).to_owned(),
+        },
+        E::InvalidValueForType { expected, found } => {
+            ProjectErrorKind::Syntax(format!("expected {expected}, found {found}"))
+        }
+        other => ProjectErrorKind::Syntax(other.to_string()),
+    }
+}
+
+/// Where item `stop` starts (its first key), found by re-reading the file up to it.
+fn position_of(text: &str, catalog: &InputCatalog, stop: Stop) -> (usize, usize) {
+    match read("", text, catalog, Some(stop)) {
+        Err(e) if e.kind == ProjectErrorKind::Marker => (e.line, e.col),
+        _ => (1, 1),
+    }
 }
 
 /// Parses and checks a project file against the loaded rule base.
-pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectFile, LoadError> {
-    PARSING_WITH.with(|c| *c.borrow_mut() = Some(base.catalog.clone()));
-    let parsed: Result<ProjectFile, LoadError> = parse_ron(file, text);
-    PARSING_WITH.with(|c| *c.borrow_mut() = None);
-    let parsed = parsed?;
-    let at = |needle: &str, message: String| {
-        let (line, col, _) = locate_quoted(text, needle, 0);
-        LoadError {
-            file: file.into(),
-            line,
-            col,
-            rule: None,
-            message,
-        }
+pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectFile, ProjectError> {
+    let text = strip_bom(text);
+    let catalog = &base.catalog;
+    let parsed = read(file, text, catalog, None)?;
+    let at = |(line, col): (usize, usize), kind| ProjectError {
+        file: file.into(),
+        line,
+        col,
+        kind,
     };
-    if parsed.projects.is_empty() && parsed.subject.years.is_empty() {
-        let (line, col) = line_col(text, 0);
-        return Err(LoadError {
-            file: file.into(),
-            line,
-            col,
-            rule: None,
-            message: "no projects and no subject years: nothing to evaluate".into(),
-        });
+    if let Err((index, kind)) = parsed.check(catalog) {
+        let pos = match index {
+            Some(Item2::Project(i)) => position_of(text, catalog, Stop::Project(i)),
+            Some(Item2::Offer(i)) => position_of(text, catalog, Stop::Offer(i)),
+            None => line_col(text, 0),
+        };
+        return Err(at(pos, kind));
     }
-    for (i, p) in parsed.projects.iter().enumerate() {
-        if parsed.projects[..i].iter().any(|q| q.id == p.id) {
-            return Err(at(&p.id, format!("project id `{}` is used twice", p.id)));
-        }
-        if p.years.is_empty() {
-            return Err(at(
-                &p.id,
-                format!(
-                    "project `{}` has no `years`: give at least one year's figures",
-                    p.id
-                ),
-            ));
-        }
-    }
-    for o in &parsed.offers {
+    for (i, o) in parsed.offers.iter().enumerate() {
         if base.find_rule(&o.rule).is_none() {
+            let (l, c, _) = locate_quoted(text, &o.rule, 0);
+            let pos = if l > 1 || c > 1 {
+                (l, c)
+            } else {
+                position_of(text, catalog, Stop::Offer(i))
+            };
             return Err(at(
-                &o.rule,
-                format!("offer names unknown rule `{}`", o.rule),
+                pos,
+                ProjectErrorKind::UnknownRule {
+                    rule: o.rule.clone(),
+                },
             ));
         }
-        if let Some(p) = &o.project {
-            if !parsed.projects.iter().any(|q| &q.id == p) {
-                return Err(at(p, format!("offer names unknown project `{p}`")));
-            }
+        if let Some(j) = parsed.offers[..i]
+            .iter()
+            .position(|p| p.rule == o.rule && p.project == o.project && p.year == o.year)
+        {
+            let first = position_of(text, catalog, Stop::Offer(j));
+            let second = position_of(text, catalog, Stop::Offer(i));
+            return Err(at(
+                second,
+                ProjectErrorKind::DuplicateOffer {
+                    rule: o.rule.clone(),
+                    project: o.project.clone(),
+                    year: o.year.0,
+                    first,
+                },
+            ));
         }
     }
     Ok(parsed)
+}
+
+/// Which item a check failed on.
+enum Item2 {
+    Project(usize),
+    Offer(usize),
+}
+
+// ---------------------------------------------------------------------------------------
+// Editing
+
+/// Where a value sits: the firm, a firm-year, a project, or a project-year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At<'a> {
+    Subject,
+    SubjectYear { year: u16 },
+    Project { project: &'a str },
+    ProjectYear { project: &'a str, year: u16 },
+}
+
+impl At<'_> {
+    /// The input scope this place holds.
+    pub fn scope(self) -> Scope {
+        match self {
+            At::Subject => Scope::Subject,
+            At::SubjectYear { .. } => Scope::SubjectYear,
+            At::Project { .. } => Scope::Project,
+            At::ProjectYear { .. } => Scope::ProjectYear,
+        }
+    }
+}
+
+fn year_key(year: u16) -> Result<Year, ProjectErrorKind> {
+    Year::new(year).ok_or_else(|| ProjectErrorKind::BadYear {
+        written: year.to_string(),
+    })
+}
+
+impl ProjectFile {
+    /// An empty project file for a firm.
+    pub fn new(name: &str) -> ProjectFile {
+        ProjectFile {
+            subject: Subject {
+                name: name.to_owned(),
+                inputs: InputValues::default(),
+                years: BTreeMap::new(),
+            },
+            projects: Vec::new(),
+            offers: Vec::new(),
+        }
+    }
+
+    pub fn project(&self, id: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.id == id)
+    }
+
+    fn project_mut(&mut self, id: &str) -> Result<&mut Project, ProjectErrorKind> {
+        self.projects
+            .iter_mut()
+            .find(|p| p.id == id)
+            .ok_or_else(|| ProjectErrorKind::UnknownProject {
+                project: id.to_owned(),
+            })
+    }
+
+    /// The slot of input `id`, checked to belong at `at`.
+    fn slot_at(catalog: &InputCatalog, at: At, id: &str) -> Result<usize, ProjectErrorKind> {
+        let slot = catalog
+            .slot(id)
+            .ok_or_else(|| ProjectErrorKind::UnknownInput {
+                id: id.to_owned(),
+                near: catalog.near(id),
+            })?;
+        let belongs = catalog.decls[slot].scope;
+        if belongs != at.scope() {
+            return Err(ProjectErrorKind::WrongScope {
+                id: id.to_owned(),
+                belongs,
+            });
+        }
+        Ok(slot)
+    }
+
+    /// The value given for input `id` at `at`, if any (defaults are not filled in).
+    pub fn get(&self, catalog: &InputCatalog, at: At, id: &str) -> Option<Value> {
+        let slot = Self::slot_at(catalog, at, id).ok()?;
+        match at {
+            At::Subject => self.subject.inputs.get(slot),
+            At::SubjectYear { year } => self.subject.years.get(&Year(year))?.get(slot),
+            At::Project { project } => self.project(project)?.inputs.get(slot),
+            At::ProjectYear { project, year } => {
+                self.project(project)?.years.get(&Year(year))?.get(slot)
+            }
+        }
+    }
+
+    /// Sets input `id` at `at` from text as an officer writes it (`"4500万"`, `"25%"`,
+    /// `"制造业"`, `"true"`/`"是"`), typed and range-checked against the catalogue. A year
+    /// not yet present is added. Returns the typed value.
+    pub fn set(
+        &mut self,
+        catalog: &InputCatalog,
+        at: At,
+        id: &str,
+        text: &str,
+    ) -> Result<Value, ProjectErrorKind> {
+        let slot = Self::slot_at(catalog, at, id)?;
+        let value = typed_text(&catalog.decls[slot], text).map_err(|problem| {
+            ProjectErrorKind::BadValue {
+                input: id.to_owned(),
+                written: format!("\"{}\"", clip(text)),
+                problem: Box::new(problem),
+            }
+        })?;
+        self.put(at, slot, value)?;
+        Ok(value)
+    }
+
+    /// Sets an already typed value; refuses one of the wrong kind or out of its range.
+    pub fn set_value(
+        &mut self,
+        catalog: &InputCatalog,
+        at: At,
+        id: &str,
+        value: Value,
+    ) -> Result<(), ProjectErrorKind> {
+        let slot = Self::slot_at(catalog, at, id)?;
+        let decl = &catalog.decls[slot];
+        let raw = match (&decl.kind, value) {
+            (InputKind::Number(_), Value::Num(d)) => RawValue::Text(d.to_string()),
+            (InputKind::Flag, Value::Flag(b)) => RawValue::Bool(b),
+            (InputKind::Year, Value::Year(y)) => RawValue::Integer(y.into()),
+            (InputKind::Choice(options), Value::Choice(i)) => match options.get(usize::from(i)) {
+                Some(o) => RawValue::Text(o.id.clone()),
+                None => RawValue::Integer(i.into()),
+            },
+            (_, v) => RawValue::Text(format!("{v:?}")),
+        };
+        let checked = typed_value(decl, &raw).map_err(|problem| ProjectErrorKind::BadValue {
+            input: id.to_owned(),
+            written: describe_raw(&raw),
+            problem: Box::new(problem),
+        })?;
+        self.put(at, slot, checked)
+    }
+
+    fn put(&mut self, at: At, slot: usize, value: Value) -> Result<(), ProjectErrorKind> {
+        match at {
+            At::Subject => {
+                self.subject.inputs.insert(slot, value);
+            }
+            At::SubjectYear { year } => {
+                let y = year_key(year)?;
+                self.subject.years.entry(y).or_default().insert(slot, value);
+            }
+            At::Project { project } => {
+                self.project_mut(project)?.inputs.insert(slot, value);
+            }
+            At::ProjectYear { project, year } => {
+                let y = year_key(year)?;
+                self.project_mut(project)?
+                    .years
+                    .entry(y)
+                    .or_default()
+                    .insert(slot, value);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes input `id` at `at`; returns what it was.
+    pub fn remove(
+        &mut self,
+        catalog: &InputCatalog,
+        at: At,
+        id: &str,
+    ) -> Result<Option<Value>, ProjectErrorKind> {
+        let slot = Self::slot_at(catalog, at, id)?;
+        let no_year = |project: Option<&str>, year| ProjectErrorKind::UnknownYear {
+            project: project.map(str::to_owned),
+            year,
+        };
+        Ok(match at {
+            At::Subject => self.subject.inputs.remove(slot),
+            At::SubjectYear { year } => self
+                .subject
+                .years
+                .get_mut(&Year(year))
+                .ok_or_else(|| no_year(None, year))?
+                .remove(slot),
+            At::Project { project } => self.project_mut(project)?.inputs.remove(slot),
+            At::ProjectYear { project, year } => self
+                .project_mut(project)?
+                .years
+                .get_mut(&Year(year))
+                .ok_or_else(|| no_year(Some(project), year))?
+                .remove(slot),
+        })
+    }
+
+    /// Adds an empty project; refuses an id already used.
+    pub fn add_project(&mut self, id: &str) -> Result<&mut Project, ProjectErrorKind> {
+        if self.project(id).is_some() {
+            return Err(ProjectErrorKind::ProjectExists { id: id.to_owned() });
+        }
+        self.projects.push(Project {
+            id: id.to_owned(),
+            name: None,
+            inputs: InputValues::default(),
+            years: BTreeMap::new(),
+        });
+        let last = self.projects.len() - 1;
+        Ok(&mut self.projects[last])
+    }
+
+    /// Removes a project and the offers made on it.
+    pub fn remove_project(&mut self, id: &str) -> Result<Project, ProjectErrorKind> {
+        let i = self
+            .projects
+            .iter()
+            .position(|p| p.id == id)
+            .ok_or_else(|| ProjectErrorKind::UnknownProject {
+                project: id.to_owned(),
+            })?;
+        self.offers.retain(|o| o.project.as_deref() != Some(id));
+        Ok(self.projects.remove(i))
+    }
+
+    /// Renames a project, and the offers made on it.
+    pub fn rename_project(&mut self, id: &str, new_id: &str) -> Result<(), ProjectErrorKind> {
+        if id != new_id && self.project(new_id).is_some() {
+            return Err(ProjectErrorKind::ProjectExists {
+                id: new_id.to_owned(),
+            });
+        }
+        self.project_mut(id)?.id = new_id.to_owned();
+        for o in &mut self.offers {
+            if o.project.as_deref() == Some(id) {
+                o.project = Some(new_id.to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds an empty year to a project (or, with `None`, to the firm); an existing year is
+    /// left as it is.
+    pub fn add_year(&mut self, project: Option<&str>, year: u16) -> Result<(), ProjectErrorKind> {
+        let y = year_key(year)?;
+        match project {
+            None => {
+                self.subject.years.entry(y).or_default();
+            }
+            Some(p) => {
+                self.project_mut(p)?.years.entry(y).or_default();
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes a year of a project (or, with `None`, of the firm) and all its figures.
+    pub fn remove_year(
+        &mut self,
+        project: Option<&str>,
+        year: u16,
+    ) -> Result<(), ProjectErrorKind> {
+        let gone = match project {
+            None => self.subject.years.remove(&Year(year)).is_some(),
+            Some(p) => self.project_mut(p)?.years.remove(&Year(year)).is_some(),
+        };
+        if gone {
+            Ok(())
+        } else {
+            Err(ProjectErrorKind::UnknownYear {
+                project: project.map(str::to_owned),
+                year,
+            })
+        }
+    }
+
+    /// The checks a whole file must pass: something to evaluate, unique project ids, a
+    /// year for every project, required inputs given (or defaulted), offers on known
+    /// projects. Rule ids in offers are checked by [`parse_project`], which has the rules.
+    pub fn validate(&self, catalog: &InputCatalog) -> Result<(), ProjectErrorKind> {
+        self.check(catalog).map_err(|(_, k)| k)
+    }
+
+    fn check(&self, catalog: &InputCatalog) -> Result<(), (Option<Item2>, ProjectErrorKind)> {
+        if self.projects.is_empty() && self.subject.years.is_empty() {
+            return Err((None, ProjectErrorKind::NothingToEvaluate));
+        }
+        for (i, p) in self.projects.iter().enumerate() {
+            let here = |k| (Some(Item2::Project(i)), k);
+            if self.projects[..i].iter().any(|q| q.id == p.id) {
+                return Err(here(ProjectErrorKind::DuplicateProject {
+                    id: p.id.clone(),
+                }));
+            }
+            for (slot, d) in catalog.decls.iter().enumerate() {
+                if d.required
+                    && d.scope == Scope::Project
+                    && catalog.defaults[slot].is_none()
+                    && p.inputs.get(slot).is_none()
+                {
+                    return Err(here(ProjectErrorKind::MissingRequired {
+                        project: p.id.clone(),
+                        input: d.id.clone(),
+                    }));
+                }
+            }
+            if p.years.is_empty() {
+                return Err(here(ProjectErrorKind::ProjectWithoutYears {
+                    project: p.id.clone(),
+                }));
+            }
+        }
+        for (i, o) in self.offers.iter().enumerate() {
+            if let Some(p) = &o.project {
+                if self.project(p).is_none() {
+                    return Err((
+                        Some(Item2::Offer(i)),
+                        ProjectErrorKind::UnknownProject { project: p.clone() },
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The project file as RON, which [`parse_project`] reads back to an equal project.
+    pub fn to_ron(&self, catalog: &InputCatalog) -> String {
+        let mut out = String::from("Project(\n    subject: (\n");
+        out.push_str(&format!(
+            "        name: {},\n",
+            ron_string(&self.subject.name)
+        ));
+        if !self.subject.inputs.values.is_empty() {
+            out.push_str(&format!(
+                "        inputs: {},\n",
+                values_ron(catalog, &self.subject.inputs.values)
+            ));
+        }
+        years_ron(&mut out, catalog, &self.subject.years, "        ");
+        out.push_str("    ),\n");
+        if !self.projects.is_empty() {
+            out.push_str("    projects: [\n");
+            for p in &self.projects {
+                out.push_str("        (\n");
+                out.push_str(&format!("            id: {},\n", ron_string(&p.id)));
+                if let Some(n) = &p.name {
+                    out.push_str(&format!("            name: {},\n", ron_string(n)));
+                }
+                if !p.inputs.values.is_empty() {
+                    out.push_str(&format!(
+                        "            inputs: {},\n",
+                        values_ron(catalog, &p.inputs.values)
+                    ));
+                }
+                years_ron(&mut out, catalog, &p.years, "            ");
+                out.push_str("        ),\n");
+            }
+            out.push_str("    ],\n");
+        }
+        if !self.offers.is_empty() {
+            out.push_str("    offers: [\n");
+            for o in &self.offers {
+                let project = o
+                    .project
+                    .as_ref()
+                    .map(|p| format!("project: {}, ", ron_string(p)))
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "        (rule: {}, {project}year: {}, amount: \"{}\"),\n",
+                    ron_string(&o.rule),
+                    o.year.0,
+                    o.amount.0
+                ));
+            }
+            out.push_str("    ],\n");
+        }
+        out.push_str(")\n");
+        out
+    }
+}
+
+fn years_ron<S>(
+    out: &mut String,
+    catalog: &InputCatalog,
+    years: &BTreeMap<Year, InputValues<S>>,
+    indent: &str,
+) {
+    if years.is_empty() {
+        return;
+    }
+    out.push_str(&format!("{indent}years: {{\n"));
+    for (y, v) in years {
+        out.push_str(&format!(
+            "{indent}    {}: {},\n",
+            y.0,
+            values_ron(catalog, &v.values)
+        ));
+    }
+    out.push_str(&format!("{indent}}},\n"));
+}
+
+fn values_ron(catalog: &InputCatalog, values: &[(usize, Value)]) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .filter_map(|(slot, v)| {
+            let d = catalog.decls.get(*slot)?;
+            let value = match (v, &d.kind) {
+                (Value::Num(n), _) => format!("\"{n}\""),
+                (Value::Flag(b), _) => b.to_string(),
+                (Value::Year(y), _) => y.to_string(),
+                (Value::Choice(i), InputKind::Choice(options)) => {
+                    ron_string(&options.get(usize::from(*i))?.id)
+                }
+                (Value::Choice(_), _) => return None,
+            };
+            Some(format!("{}: {value}", ron_string(&d.id)))
+        })
+        .collect();
+    format!("{{{}}}", items.join(", "))
+}
+
+/// A RON string literal: quotes, backslashes and control characters escaped.
+fn ron_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Building
+
+/// Inputs given as text, for one place.
+#[derive(Clone, Debug, Default)]
+pub struct InputsBuilder {
+    inputs: Vec<(String, String)>,
+}
+
+impl InputsBuilder {
+    /// Gives input `id` as an officer writes it.
+    pub fn input(mut self, id: &str, text: &str) -> Self {
+        self.inputs.push((id.to_owned(), text.to_owned()));
+        self
+    }
+}
+
+/// One project of a [`ProjectBuilder`].
+#[derive(Clone, Debug, Default)]
+pub struct ProjectSpec {
+    id: String,
+    name: Option<String>,
+    inputs: Vec<(String, String)>,
+    years: Vec<(u16, InputsBuilder)>,
+}
+
+impl ProjectSpec {
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
+    }
+
+    /// A project input (industry, project_kind, district …) as written.
+    pub fn input(mut self, id: &str, text: &str) -> Self {
+        self.inputs.push((id.to_owned(), text.to_owned()));
+        self
+    }
+
+    /// One year's figures.
+    pub fn year(mut self, year: u16, f: impl FnOnce(InputsBuilder) -> InputsBuilder) -> Self {
+        self.years.push((year, f(InputsBuilder::default())));
+        self
+    }
+}
+
+/// Builds a project file in code, typing every value against the catalogue at `build`.
+///
+/// ```ignore
+/// let file = ProjectBuilder::new("重庆某公司")
+///     .subject_input("ranked_enterprise", "none")
+///     .project("P1", |p| p.input("industry", "制造业").input("project_kind", "new")
+///         .year(2024, |y| y.input("fdi_arrived_usd", "2000万美元")))
+///     .build(&base.catalog)?;
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct ProjectBuilder {
+    name: String,
+    inputs: Vec<(String, String)>,
+    years: Vec<(u16, InputsBuilder)>,
+    projects: Vec<ProjectSpec>,
+    offers: Vec<(String, Option<String>, u16, String)>,
+}
+
+impl ProjectBuilder {
+    pub fn new(firm: &str) -> Self {
+        ProjectBuilder {
+            name: firm.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    /// A firm input, constant over the years.
+    pub fn subject_input(mut self, id: &str, text: &str) -> Self {
+        self.inputs.push((id.to_owned(), text.to_owned()));
+        self
+    }
+
+    /// The firm's figures for one year.
+    pub fn subject_year(
+        mut self,
+        year: u16,
+        f: impl FnOnce(InputsBuilder) -> InputsBuilder,
+    ) -> Self {
+        self.years.push((year, f(InputsBuilder::default())));
+        self
+    }
+
+    pub fn project(mut self, id: &str, f: impl FnOnce(ProjectSpec) -> ProjectSpec) -> Self {
+        self.projects.push(f(ProjectSpec {
+            id: id.to_owned(),
+            ..Default::default()
+        }));
+        self
+    }
+
+    /// An officer's offer in yuan (`"1500000"`, `"150万元"`).
+    pub fn offer(mut self, rule: &str, project: Option<&str>, year: u16, amount: &str) -> Self {
+        self.offers.push((
+            rule.to_owned(),
+            project.map(str::to_owned),
+            year,
+            amount.to_owned(),
+        ));
+        self
+    }
+
+    /// Types every value and checks the whole (as [`ProjectFile::validate`]).
+    pub fn build(self, catalog: &InputCatalog) -> Result<ProjectFile, ProjectErrorKind> {
+        let mut file = ProjectFile::new(&self.name);
+        let mut given = Vec::new();
+        for (id, text) in &self.inputs {
+            file.set_once(catalog, At::Subject, id, text, &mut given)?;
+        }
+        for (year, b) in &self.years {
+            file.add_year(None, *year)?;
+            for (id, text) in &b.inputs {
+                file.set_once(
+                    catalog,
+                    At::SubjectYear { year: *year },
+                    id,
+                    text,
+                    &mut given,
+                )?;
+            }
+        }
+        for p in &self.projects {
+            file.add_project(&p.id)?.name.clone_from(&p.name);
+            for (id, text) in &p.inputs {
+                file.set_once(
+                    catalog,
+                    At::Project { project: &p.id },
+                    id,
+                    text,
+                    &mut given,
+                )?;
+            }
+            for (year, b) in &p.years {
+                file.add_year(Some(&p.id), *year)?;
+                for (id, text) in &b.inputs {
+                    let at = At::ProjectYear {
+                        project: &p.id,
+                        year: *year,
+                    };
+                    file.set_once(catalog, at, id, text, &mut given)?;
+                }
+            }
+        }
+        for (rule, project, year, amount) in self.offers {
+            let amount = offer_amount(&RawValue::Text(amount.clone())).map_err(|problem| {
+                ProjectErrorKind::BadValue {
+                    input: "amount".into(),
+                    written: format!("\"{}\"", clip(&amount)),
+                    problem: Box::new(problem),
+                }
+            })?;
+            let offer = Offer {
+                rule,
+                project,
+                year: year_key(year)?,
+                amount,
+            };
+            if file
+                .offers
+                .iter()
+                .any(|o| o.rule == offer.rule && o.project == offer.project && o.year == offer.year)
+            {
+                return Err(ProjectErrorKind::DuplicateOffer {
+                    rule: offer.rule,
+                    project: offer.project,
+                    year,
+                    first: (0, 0),
+                });
+            }
+            file.offers.push(offer);
+        }
+        file.validate(catalog)?;
+        Ok(file)
+    }
+}
+
+impl ProjectFile {
+    /// [`ProjectFile::set`], refusing an input given twice at one place.
+    fn set_once(
+        &mut self,
+        catalog: &InputCatalog,
+        at: At,
+        id: &str,
+        text: &str,
+        given: &mut Vec<String>,
+    ) -> Result<Value, ProjectErrorKind> {
+        let key = format!("{at:?}/{id}");
+        if given.contains(&key) {
+            return Err(ProjectErrorKind::DuplicateKey { key: id.to_owned() });
+        }
+        given.push(key);
+        self.set(catalog, at, id, text)
+    }
 }
 
 /// Finds where year `year` of project `project` is written, for errors found later.

@@ -288,6 +288,14 @@ fn inputs_lists_every_declared_input_with_its_place() {
         out.contains("industry  (one of: manufacturing, services"),
         "{out}"
     );
+    assert!(
+        out.contains("enterprise_income_tax_rate  (number; default \"0.25\"; range 0–1)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("group: Foreign capital · read by: fdi_reward_107, fdi_reward_65"),
+        "{out}"
+    );
 }
 
 #[test]

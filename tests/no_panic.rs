@@ -101,9 +101,9 @@ proptest! {
     fn figures_at_the_limits_never_panic(digits in 1usize..29, fx in prop::option::of(1u64..10_000_000_000u64)) {
         let figure = "9".repeat(digits);
         let text_in = format!(
-            r#"Project(subject: (name: "x", inputs: {{"manufacturing_enterprise": true, "enterprise_income_tax_rate": "{figure}"}},
+            r#"Project(subject: (name: "x", inputs: {{"manufacturing_enterprise": true, "enterprise_income_tax_rate": "0.{figure}"}},
                 years: {{2024: {{"rd_expense_yuan": "{figure}", "rd_expense_last_year_yuan": "1"}}}}),
-              projects: [(id: "P", industry: "manufacturing", kind: "new",
+              projects: [(id: "P", inputs: {{"industry": "manufacturing", "project_kind": "new"}},
                 years: {{2024: {{"fdi_arrived_usd": "{figure}", "national_programme_funding_last_year_yuan": "{figure}"}}}})])"#
         );
         let file = parse_project("limits.ron", &text_in, base()).expect("valid at the limits");
