@@ -9,9 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use incentives::check::{run_all, summarise};
 use incentives::engine::{evaluate, EvalError};
 use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
+use incentives::messages::eval_error;
 use incentives::money::parse_decimal;
 use incentives::pack::{Amount, Lang, Level};
-use incentives::project::{locate_year, parse_project};
+use incentives::project::{locate_year, offer_position, parse_project};
 use incentives::render::{json, text};
 use incentives::report::{EvalOptions, SelectedReading};
 
@@ -174,14 +175,23 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 strict,
             };
             let report = evaluate(&base, &parsed, &options).map_err(|e| {
-                let message = match &e {
-                    EvalError::YearNotCovered { project, year } => {
-                        let (line, col) = locate_year(&text_in, project.as_deref(), *year);
-                        format!("{file}:{line}:{col}: {e}")
+                let (line, col) = match &e {
+                    EvalError::YearNotCovered { project, year }
+                    | EvalError::TooLarge { project, year, .. } => {
+                        locate_year(&text_in, project.as_deref(), *year)
                     }
-                    _ => e.to_string(),
+                    EvalError::OfferOutOfRange { offer, .. }
+                    | EvalError::OfferNotApplicable { offer, .. }
+                    | EvalError::DuplicateOffer { offer, .. } => {
+                        offer_position(&text_in, &base.catalog, *offer)
+                    }
+                    // Errors of the command line's own options.
+                    _ => return usage_error(eval_error(&e, Lang::from(lang))),
                 };
-                usage_error(message)
+                usage_error(format!(
+                    "{file}:{line}:{col}: {}",
+                    eval_error(&e, Lang::from(lang))
+                ))
             })?;
             let lang = Lang::from(lang);
             Ok(if as_json {

@@ -31,12 +31,18 @@ pub enum EvalError {
     #[error(
         "rule `{rule}` in {year}: the figures are too large to compute exactly (beyond 28 digits)"
     )]
-    TooLarge { rule: String, year: u16 },
+    TooLarge {
+        rule: String,
+        project: Option<String>,
+        year: u16,
+    },
     #[error("the totals are too large to add up exactly (beyond 28 digits)")]
     TotalTooLarge,
     /// Under `strict`, an officer's figure outside the policy range.
     #[error("offer on `{rule}`{} in {year}: {offered} is outside the policy range {}–{}", project.as_ref().map(|p| format!(" for project `{p}`")).unwrap_or_default(), minimum.map(|m| m.to_string()).unwrap_or_else(|| "0".into()), ceiling.map(|c| c.to_string()).unwrap_or_else(|| "(no ceiling)".into()))]
     OfferOutOfRange {
+        /// Index of the offer in the project file.
+        offer: usize,
         rule: String,
         project: Option<String>,
         year: u16,
@@ -47,12 +53,16 @@ pub enum EvalError {
     /// Under `strict`, an offer on a line that pays nothing this year.
     #[error("offer on `{rule}`{} in {year}: the line pays nothing that year", project.as_ref().map(|p| format!(" for project `{p}`")).unwrap_or_default())]
     OfferNotApplicable {
+        /// Index of the offer in the project file.
+        offer: usize,
         rule: String,
         project: Option<String>,
         year: u16,
     },
     #[error("two offers on `{rule}`{} in {year}", project.as_ref().map(|p| format!(" for project `{p}`")).unwrap_or_default())]
     DuplicateOffer {
+        /// Index of the offer in the project file.
+        offer: usize,
         rule: String,
         project: Option<String>,
         year: u16,
@@ -150,7 +160,16 @@ pub fn evaluate(
                 .iter()
                 .filter(|s| base.rule(**s).per == Per::ProjectYear)
             {
-                lines.push(evaluate_line(base, *slot, &ctx, Some(pi))?);
+                lines.push(
+                    evaluate_line(base, *slot, &ctx, Some(pi)).map_err(|e| match e {
+                        EvalError::TooLarge { rule, year, .. } => EvalError::TooLarge {
+                            rule,
+                            project: Some(p.id.clone()),
+                            year,
+                        },
+                        e => e,
+                    })?,
+                );
             }
         }
     }
@@ -259,6 +278,7 @@ fn evaluate_line(
     };
     let too_large = || EvalError::TooLarge {
         rule: rule.id.clone(),
+        project: None,
         year: y,
     };
     if let Some(b) = &rule.base {
@@ -843,7 +863,7 @@ fn apply_offers(
     options: &EvalOptions,
 ) -> Result<(), EvalError> {
     let mut applied: Vec<usize> = Vec::new();
-    for o in &file.offers {
+    for (offer, o) in file.offers.iter().enumerate() {
         let project = o
             .project
             .as_ref()
@@ -854,6 +874,7 @@ fn apply_offers(
             // The parser refuses offers on unknown rules and projects; a year the project
             // does not have leaves nothing to apply the offer to.
             return Err(EvalError::OfferNotApplicable {
+                offer,
                 rule: o.rule.clone(),
                 project: o.project.clone(),
                 year: o.year.0,
@@ -861,6 +882,7 @@ fn apply_offers(
         };
         if applied.contains(&i) {
             return Err(EvalError::DuplicateOffer {
+                offer,
                 rule: o.rule.clone(),
                 project: o.project.clone(),
                 year: o.year.0,
@@ -872,6 +894,7 @@ fn apply_offers(
         if !line.status.pays() {
             if options.strict {
                 return Err(EvalError::OfferNotApplicable {
+                    offer,
                     rule: o.rule.clone(),
                     project: o.project.clone(),
                     year: o.year.0,
@@ -888,6 +911,7 @@ fn apply_offers(
         };
         if options.strict && fit != OfferFit::Within {
             return Err(EvalError::OfferOutOfRange {
+                offer,
                 rule: o.rule.clone(),
                 project: o.project.clone(),
                 year: o.year.0,

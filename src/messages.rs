@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::engine::EvalError;
 use crate::inputs::{InputCatalog, Value};
 use crate::load::RuleSlot;
 use crate::money::{fen_string, group_thousands, percent, plain, wan_yuan};
@@ -953,4 +954,83 @@ pub fn explain(report: &Report, line: &Line, lang: Lang) -> Vec<(usize, String)>
         }
     }
     out
+}
+
+fn for_project(project: &Option<String>, lang: Lang) -> String {
+    match (project, lang) {
+        (Some(p), Lang::Zh) => format!("项目“{p}”"),
+        (Some(p), Lang::En) => format!(" for project `{p}`"),
+        (None, _) => String::new(),
+    }
+}
+
+/// An evaluation error in the reader's language (English is the error's own wording).
+pub fn eval_error(e: &EvalError, lang: Lang) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        EvalError::YearNotCovered { project, year } => format!(
+            "{}{year}年：已加载的政策均不在该年度有效期内",
+            for_project(project, lang)
+        ),
+        EvalError::UnknownReading(id) => {
+            format!("未知口径 `{id}`（`incentives rules` 列出各文件可选的口径）")
+        }
+        EvalError::ReadingSelectedTwice(id) => format!("口径 `{id}` 选择了两次"),
+        EvalError::BadReadingParam { reading, problem } => match problem {
+            ParamProblem::Missing { label, unit } => {
+                format!(
+                    "口径 `{reading}` 需给出取值：{}（{}），写作 ID=数值",
+                    label.zh, unit.zh
+                )
+            }
+            ParamProblem::NotTaken => format!("口径 `{reading}` 不带取值"),
+            ParamProblem::OutOfRange { value, range } => {
+                format!("口径 `{reading}`：{value} 超出允许范围（{range}）")
+            }
+        },
+        EvalError::TooLarge {
+            rule,
+            project,
+            year,
+        } => format!(
+            "{}{year}年规则 `{rule}`：数额过大，无法精确计算（超过28位数字）",
+            for_project(project, lang)
+        ),
+        EvalError::TotalTooLarge => "合计数额过大，无法精确相加（超过28位数字）".to_owned(),
+        EvalError::OfferOutOfRange {
+            rule,
+            project,
+            year,
+            offered,
+            minimum,
+            ceiling,
+            ..
+        } => format!(
+            "{}{year}年 `{rule}` 的拟给予金额 {} 超出政策区间 {} 至 {}（--strict）",
+            for_project(project, lang),
+            money(*offered, lang),
+            money(minimum.unwrap_or_default(), lang),
+            ceiling.map_or_else(|| "（无上限）".to_owned(), |c| money(c, lang))
+        ),
+        EvalError::OfferNotApplicable {
+            rule,
+            project,
+            year,
+            ..
+        } => format!(
+            "{}{year}年 `{rule}` 不予兑现，拟给予金额无法适用（--strict）",
+            for_project(project, lang)
+        ),
+        EvalError::DuplicateOffer {
+            rule,
+            project,
+            year,
+            ..
+        } => format!(
+            "{}{year}年 `{rule}` 有两项拟给予金额",
+            for_project(project, lang)
+        ),
+    }
 }

@@ -531,7 +531,7 @@ impl fmt::Display for ParamRange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParamProblem {
     /// The reading takes a parameter and none was given.
-    Missing { label: String, unit: String },
+    Missing { label: Text, unit: Text },
     /// A value was given to a reading that takes none.
     NotTaken,
     OutOfRange {
@@ -544,7 +544,7 @@ impl fmt::Display for ParamProblem {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
             ParamProblem::Missing { label, unit } => {
-                write!(f, "needs a value: {label} ({unit}), as ID=VALUE")
+                write!(f, "needs a value: {} ({}), as ID=VALUE", label.en, unit.en)
             }
             ParamProblem::NotTaken => f.write_str("takes no value"),
             ParamProblem::OutOfRange { value, range } => {
@@ -561,8 +561,11 @@ impl ReadingDecl {
             (None, None) => Ok(()),
             (None, Some(_)) => Err(ParamProblem::NotTaken),
             (Some(p), None) => Err(ParamProblem::Missing {
-                label: p.label.en.clone(),
-                unit: p.unit.label(Lang::En),
+                label: p.label.clone(),
+                unit: Text {
+                    zh: p.unit.label(Lang::Zh),
+                    en: p.unit.label(Lang::En),
+                },
             }),
             (Some(p), Some(v)) if p.range.contains(v) => Ok(()),
             (Some(p), Some(v)) => Err(ParamProblem::OutOfRange {

@@ -993,6 +993,11 @@ fn position_of(text: &str, catalog: &InputCatalog, stop: Stop) -> (usize, usize)
     }
 }
 
+/// Where offer `index` is written in `text` (line, column): for errors found after parsing.
+pub fn offer_position(text: &str, catalog: &InputCatalog, index: usize) -> (usize, usize) {
+    position_of(strip_bom(text), catalog, Stop::Offer(index))
+}
+
 /// Parses and checks a project file against the loaded rule base.
 pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectFile, ProjectError> {
     let text = strip_bom(text);

@@ -234,7 +234,7 @@ fn reading_parameter_missing_zero_or_negative_is_refused() {
             "selected twice",
         ),
     ] {
-        let mut all = vec!["calc", "examples/multi-year.ron"];
+        let mut all = vec!["calc", "examples/multi-year.ron", "--lang", "en"];
         all.extend_from_slice(args);
         let (code, _, err) = run(&all);
         assert_eq!(code, 2, "{args:?}: {err}");
@@ -250,6 +250,8 @@ fn unknown_reading_is_refused() {
         "examples/multi-year.ron",
         "--reading",
         "no_such_reading",
+        "--lang",
+        "en",
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown reading `no_such_reading`"), "{err}");
@@ -366,7 +368,12 @@ fn the_readme_fx_rate_example_runs_and_brings_the_offer_into_range() {
         "--strict",
     ]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("outside the policy range"), "{err}");
+    // The offer's own place in the file, in Chinese by default.
+    assert!(err.starts_with("examples/manufacturer.ron:33:"), "{err}");
+    assert!(
+        err.contains("超出政策区间 9,940,000.00 元 至 10,000,000.00 元"),
+        "{err}"
+    );
 }
 
 #[test]
