@@ -55,12 +55,13 @@ fn project(
     example_project(base(), &ex).expect("a valid project")
 }
 
-fn run(file: &ProjectFile, strict: bool) -> Result<Report, EvalError> {
+/// Evaluates `file`; the error, when there is one, is boxed (it is large).
+fn run(file: &ProjectFile, strict: bool) -> Result<Report, Box<EvalError>> {
     let options = EvalOptions {
         strict,
         ..EvalOptions::default()
     };
-    evaluate(base(), file, &options)
+    evaluate(base(), file, &options).map_err(Box::new)
 }
 
 fn line<'a>(r: &'a Report, rule: &str, year: u16) -> &'a Line {
@@ -127,7 +128,7 @@ fn an_offer_above_the_ceiling_is_counted_at_the_ceiling_and_kept_apart() {
     );
     // Under --strict the same figure is an error.
     assert!(matches!(
-        run(&file, true),
+        run(&file, true).map_err(|e| *e),
         Err(EvalError::OfferOutOfRange { .. })
     ));
 }
@@ -171,7 +172,7 @@ fn an_offer_on_a_line_that_pays_nothing_is_noted_not_applied() {
         .any(|n| matches!(n, Node::OfferNotApplied { .. })));
     assert_eq!(r.total.offered, Decimal::ZERO);
     assert!(matches!(
-        run(&file, true),
+        run(&file, true).map_err(|e| *e),
         Err(EvalError::OfferNotApplicable { .. })
     ));
 }
@@ -182,7 +183,7 @@ fn two_offers_on_one_line_are_refused() {
     file.offers.push(offer("fdi_reward_65", 2024, "500000"));
     file.offers.push(offer("fdi_reward_65", 2024, "600000"));
     assert!(matches!(
-        run(&file, false),
+        run(&file, false).map_err(|e| *e),
         Err(EvalError::DuplicateOffer { .. })
     ));
 }
