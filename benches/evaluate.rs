@@ -1,10 +1,13 @@
-//! One project-year against every embedded pack, with the full trace, and the pack load.
+//! One project-year against every embedded pack, with the full trace; the owned report of
+//! the multi-policy example with every explanation; and the pack load.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use incentives::engine::evaluate;
 use incentives::load::load_embedded;
+use incentives::messages::explain;
+use incentives::pack::Lang;
 use incentives::project::parse_project;
 use incentives::report::EvalOptions;
 
@@ -40,6 +43,35 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 evaluate(black_box(&base), black_box(&project), black_box(&options))
                     .expect("evaluates")
+            })
+        },
+    );
+    // The multi-policy example: one project over two years, with the firm's own lines.
+    let text = include_str!("../examples/multi-policy.ron");
+    let multi = parse_project("multi-policy.ron", text, &base).expect("example parses");
+    let project_years: usize = multi.projects.iter().map(|p| p.years.len()).sum();
+    c.bench_function(
+        &format!(
+            "owned report of multi-policy.ron ({project_years} project-years), typed explanations"
+        ),
+        |b| {
+            b.iter(|| {
+                evaluate(black_box(&base), black_box(&multi), black_box(&options))
+                    .expect("evaluates")
+            })
+        },
+    );
+    c.bench_function(
+        &format!("owned report of multi-policy.ron ({project_years} project-years), every explanation worded in Chinese"),
+        |b| {
+            b.iter(|| {
+                let report = evaluate(black_box(&base), black_box(&multi), black_box(&options))
+                    .expect("evaluates");
+                let mut sentences = 0;
+                for line in report.lines.iter().filter(|l| l.disposition.relevant()) {
+                    sentences += explain(&report, line, Lang::Zh).len();
+                }
+                black_box(sentences)
             })
         },
     );

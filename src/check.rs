@@ -188,7 +188,7 @@ pub fn run_example(base: &Arc<RuleBase>, rule: &Rule, ex: &Example) -> Vec<Strin
                 fmt_opt(line.ceiling)
             ));
         }
-        let found_by = line.superseded_by.map(|s| base.rule(s).id.as_str());
+        let found_by = b.superseded_by(line).map(|s| base.rule(s).id.as_str());
         if e.superseded_by.as_deref() != found_by {
             failures.push(format!(
                 "`{id}`: superseded_by {:?} expected, found {:?}",
@@ -220,7 +220,7 @@ pub fn run_example(base: &Arc<RuleBase>, rule: &Rule, ex: &Example) -> Vec<Strin
 pub fn run_all(base: &Arc<RuleBase>) -> Vec<ExampleOutcome> {
     let mut out = Vec::new();
     for slot in &base.rules {
-        let doc = &base.documents[slot.document];
+        let doc = &base.documents[slot.document()];
         let rule = base.rule(*slot);
         for ex in &rule.examples {
             out.push(ExampleOutcome {

@@ -77,6 +77,8 @@ struct Ctx<'a> {
     values: &'a [Option<Value>],
     year: u16,
     options: &'a EvalOptions,
+    /// The declared defaults, by slot: a value equal to its default was not claimed.
+    defaults: &'a [Option<Value>],
     /// Each of the firm's projects' own inputs (for a per-firm line of a district
     /// document, which may read where the projects are).
     projects: &'a [&'a [(usize, Value)]],
@@ -142,7 +144,18 @@ pub fn evaluate(
         .iter()
         .map(|p| p.inputs.values.as_slice())
         .collect();
-    let mut lines: Vec<Line> = Vec::new();
+    let project_years: usize = file.projects.iter().map(|p| p.years.len()).sum();
+    let rule_count = |per: Per| {
+        base.rules
+            .iter()
+            .filter(|s| base.rule(**s).per == per)
+            .count()
+    };
+    let mut nodes: Vec<Node> = Vec::with_capacity(4 * base.rules.len() * (project_years + 1));
+    let mut lines: Vec<Line> = Vec::with_capacity(
+        rule_count(Per::ProjectYear) * project_years
+            + rule_count(Per::SubjectYear) * all_years.len(),
+    );
     for (pi, p) in file.projects.iter().enumerate() {
         for (year, year_inputs) in &p.years {
             let mut values = subject_year_values(year.0);
@@ -154,22 +167,23 @@ pub fn evaluate(
                 year: year.0,
                 options,
                 projects: &project_inputs,
+                defaults: &catalog.defaults,
             };
             for slot in base
                 .rules
                 .iter()
                 .filter(|s| base.rule(**s).per == Per::ProjectYear)
             {
-                lines.push(
-                    evaluate_line(base, *slot, &ctx, Some(pi)).map_err(|e| match e {
+                evaluate_line(base, *slot, &ctx, Some(pi), &mut lines, &mut nodes).map_err(
+                    |e| match e {
                         EvalError::TooLarge { rule, year, .. } => EvalError::TooLarge {
                             rule,
                             project: Some(p.id.clone()),
                             year,
                         },
                         e => e,
-                    })?,
-                );
+                    },
+                )?;
             }
         }
     }
@@ -180,22 +194,27 @@ pub fn evaluate(
             year: *year,
             options,
             projects: &project_inputs,
+            defaults: &catalog.defaults,
         };
         for slot in base
             .rules
             .iter()
             .filter(|s| base.rule(**s).per == Per::SubjectYear)
         {
-            lines.push(evaluate_line(base, *slot, &ctx, None)?);
+            evaluate_line(base, *slot, &ctx, None, &mut lines, &mut nodes)?;
         }
     }
 
-    apply_one_time(base, &mut lines);
-    apply_offers(base, &mut lines, file, options)?;
-    apply_stacking(base, &mut lines);
-    apply_shared_caps(base, &mut lines);
+    // The passes over all lines add nodes to lines evaluated long before: they are kept
+    // aside and merged into each line's place in the arena once.
+    let mut late: Vec<(usize, Node)> = Vec::new();
+    apply_one_time(base, &mut lines, &mut late);
+    apply_offers(base, &mut lines, &mut late, file, options)?;
+    apply_stacking(base, &mut lines, &mut late);
+    apply_shared_caps(base, &mut lines, &mut late);
+    let nodes = merge_late(&mut lines, nodes, late);
     for l in &mut lines {
-        l.disposition = disposition(base, l);
+        l.disposition = disposition(base, l, &nodes[l.trace.range()]);
     }
 
     Report::new(
@@ -204,20 +223,23 @@ pub fn evaluate(
         file.projects.iter().map(|p| p.id.clone()).collect(),
         options.clone(),
         lines,
+        nodes,
     )
     .map_err(|_| EvalError::TotalTooLarge)
 }
 
-/// One rule, one project (or the firm), one year.
+/// One rule, one project (or the firm), one year: appends the line to `lines` and its nodes to `nodes`.
 fn evaluate_line(
     base: &RuleBase,
     slot: RuleSlot,
     ctx: &Ctx,
     project: Option<usize>,
-) -> Result<Line, EvalError> {
-    let document = &base.documents[slot.document];
-    let rule = &document.rules[slot.rule];
-    let mut line = Line {
+    lines: &mut Vec<Line>,
+    nodes: &mut Vec<Node>,
+) -> Result<(), EvalError> {
+    let start = nodes.len();
+    let at = lines.len();
+    lines.push(Line {
         slot,
         project,
         year: ctx.year,
@@ -226,12 +248,36 @@ fn evaluate_line(
         amount: None,
         ceiling: None,
         offered: None,
-        superseded_by: None,
         partial_year: false,
         overlap_excluded: false,
         payer: None,
-        trace: Vec::with_capacity(12),
-    };
+        trace: Span::default(),
+    });
+    let result = fill_line(base, slot, ctx, &mut lines[at], nodes);
+    lines[at].trace = span(start, nodes.len());
+    result
+}
+
+/// The nodes `start..end` of the arena as a span (an arena past 4 billion nodes is refused
+/// earlier, by the limits on a project file).
+fn span(start: usize, end: usize) -> Span {
+    Span {
+        start: u32::try_from(start).unwrap_or(u32::MAX),
+        len: u32::try_from(end - start).unwrap_or(0),
+    }
+}
+
+/// Evaluates one line, pushing its nodes onto `nodes`.
+fn fill_line(
+    base: &RuleBase,
+    slot: RuleSlot,
+    ctx: &Ctx,
+    line: &mut Line,
+    nodes: &mut Vec<Node>,
+) -> Result<(), EvalError> {
+    let document = &base.documents[slot.document()];
+    let rule = &document.rules[slot.rule()];
+    let start = nodes.len();
     let (period, period_of) = match &rule.in_force {
         Some(p) => (p, PeriodOf::Rule),
         None => (&document.in_force, PeriodOf::Document),
@@ -239,32 +285,32 @@ fn evaluate_line(
     let y = ctx.year;
     let repealed_before = document.repealed.as_ref().filter(|r| r.on.year < y);
     if y < period.from.year || period.until.is_some_and(|u| y > u.year) {
-        line.trace.push(Node::NotInForce { period: period_of });
+        nodes.push(Node::NotInForce { period: period_of });
         line.status = Status::NotInForce;
-        return Ok(line);
+        return Ok(());
     }
     if repealed_before.is_some() {
-        line.trace.push(Node::Repealed);
+        nodes.push(Node::Repealed);
         line.status = Status::NotInForce;
-        return Ok(line);
+        return Ok(());
     }
     let partial = (y == period.from.year && !period.from.is_first_of_year())
         || period
             .until
             .is_some_and(|u| y == u.year && !u.is_last_of_year());
     line.partial_year = partial;
-    line.trace.push(Node::InForce {
+    nodes.push(Node::InForce {
         period: period_of,
         partial,
     });
     if document.repealed.as_ref().is_some_and(|r| r.on.year == y) {
-        line.trace.push(Node::Repealed);
+        nodes.push(Node::Repealed);
     }
     if let Some(area) = &document.applies_in {
         let (observed, passed) = applies_in(area, ctx, rule.per);
-        line.trace.push(Node::AppliesIn { observed, passed });
+        nodes.push(Node::AppliesIn { observed, passed });
         if !passed {
-            return Ok(line);
+            return Ok(());
         }
     }
 
@@ -272,7 +318,8 @@ fn evaluate_line(
         ctx,
         documents: &base.documents,
         base: None,
-        trace: &mut line.trace,
+        trace: nodes,
+        start,
         overflow: false,
         site: Site::at(SiteRoot::Base),
     };
@@ -295,7 +342,7 @@ fn evaluate_line(
         return Err(too_large());
     }
     let Some(mut q) = quantity else {
-        return Ok(line);
+        return Ok(());
     };
     for (index, cap) in rule.caps.iter().enumerate() {
         // `check_sites` keeps a rule's caps within u8 at load time.
@@ -313,12 +360,12 @@ fn evaluate_line(
         };
         let before = q.amount;
         q.cap(limit);
-        eval.trace.push(Node::Cap {
+        eval.trace.push(Node::Cap(Box::new(CapStep {
             index,
             limit,
             before,
             after: q.amount,
-        });
+        })));
     }
     if eval.overflow {
         return Err(too_large());
@@ -331,13 +378,14 @@ fn evaluate_line(
             documents: &base.documents,
             base: base_value,
             trace: &mut scratch,
+            start: 0,
             overflow: false,
             site: Site::at(SiteRoot::Payer(i as u8)),
         };
         probe.cond(&p.when).then_some(i as u8)
     });
     if let Some(index) = line.payer {
-        line.trace.push(Node::Payer { index });
+        nodes.push(Node::Payer { index });
     }
     line.amount = q.amount;
     line.ceiling = q.ceiling;
@@ -349,12 +397,12 @@ fn evaluate_line(
     } else if q.unquantified {
         Status::Unquantified
     } else {
-        line.trace.push(Node::ZeroAmount);
+        nodes.push(Node::ZeroAmount);
         line.amount = None;
         line.ceiling = None;
         Status::Ineligible
     };
-    Ok(line)
+    Ok(())
 }
 
 /// Whether a line is inside the document's area, and what was seen. A project line reads
@@ -426,7 +474,9 @@ struct Evaluator<'a, 'r, 't> {
     /// Every document, for the readings a rule may select.
     documents: &'r [Document],
     base: Option<Decimal>,
+    /// The arena of nodes; this line's start at `start`.
     trace: &'t mut Vec<Node>,
+    start: usize,
     /// Set when a figure overflowed; the line is then refused as a whole.
     overflow: bool,
     /// Where in the rule the evaluation is: recorded in each node instead of a reference.
@@ -571,7 +621,7 @@ impl<'r> Evaluator<'_, 'r, '_> {
                 alternative: alt,
                 param: selected.and_then(|r| r.param),
             };
-            if !self.trace.contains(&node) {
+            if !self.trace[self.start..].contains(&node) {
                 self.trace.push(node);
             }
         }
@@ -663,10 +713,19 @@ impl<'r> Evaluator<'_, 'r, '_> {
             Cond::YearFrom(y) => (Observed::Year(self.ctx.year), self.ctx.year >= *y),
             Cond::YearUntil(y) => (Observed::Year(self.ctx.year), self.ctx.year <= *y),
         };
+        let unclaimed = match (c, observed) {
+            (_, Observed::Missing) => true,
+            (
+                Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _),
+                Observed::Value(v),
+            ) => self.ctx.defaults[r.slot] == Some(v),
+            _ => false,
+        };
         self.trace.push(Node::Check {
             site: self.site,
             observed,
             passed,
+            unclaimed,
         });
         passed
     }
@@ -692,13 +751,13 @@ impl<'r> Evaluator<'_, 'r, '_> {
                     return None;
                 };
                 let result = self.checked(b.checked_mul(rate.0)).ok()?;
-                self.trace.push(Node::Rate {
+                self.trace.push(Node::Rate(Box::new(RateStep {
                     of: self.taken(base, self.site.child(0)),
                     base: b,
                     rate: rate.0,
                     kind: *kind,
                     result,
-                });
+                })));
                 match kind {
                     RateKind::AtLeast => Quantity {
                         amount: Some(result),
@@ -789,11 +848,11 @@ impl<'r> Evaluator<'_, 'r, '_> {
                             ceiling: Some(Decimal::ZERO),
                             unquantified: false,
                         });
-                    self.trace.push(Node::Part {
+                    self.trace.push(Node::Part(Box::new(PartStep {
                         site: self.site.child(i),
                         amount: q.amount,
                         ceiling: q.ceiling,
-                    });
+                    })));
                     total.amount = match (total.amount, q.amount) {
                         (Some(a), Some(b)) => Some(self.checked(a.checked_add(b)).ok()?),
                         (a, b) => a.or(b),
@@ -832,16 +891,37 @@ impl<'r> Evaluator<'_, 'r, '_> {
     }
 }
 
+/// Moves the nodes of `late` (line index, node) to the end of their lines' spans. Lines'
+/// spans are contiguous and in line order, so the arena is rebuilt in one pass.
+fn merge_late(lines: &mut [Line], nodes: Vec<Node>, mut late: Vec<(usize, Node)>) -> Vec<Node> {
+    if late.is_empty() {
+        return nodes;
+    }
+    late.sort_by_key(|(i, _)| *i);
+    let mut out = Vec::with_capacity(nodes.len() + late.len());
+    let mut own = nodes.into_iter();
+    let mut late = late.into_iter().peekable();
+    for (i, l) in lines.iter_mut().enumerate() {
+        let start = out.len();
+        out.extend(own.by_ref().take(l.trace.len as usize));
+        while let Some((_, n)) = late.next_if(|(j, _)| *j == i) {
+            out.push(n);
+        }
+        l.trace = span(start, out.len());
+    }
+    out
+}
+
 /// A one-time rule counts in the first year it yields something, and not again.
-fn apply_one_time(base: &RuleBase, lines: &mut [Line]) {
+fn apply_one_time(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
     let mut first: HashMap<(RuleSlot, Option<usize>), u16> = HashMap::new();
-    for l in lines.iter_mut() {
+    for (i, l) in lines.iter_mut().enumerate() {
         if base.rule(l.slot).frequency != Frequency::OneTime || !l.status.eligible() {
             continue;
         }
         match first.get(&(l.slot, l.project)) {
             Some(&year) if year < l.year => {
-                l.trace.push(Node::OneTimeAlreadyCounted { year });
+                late.push((i, Node::OneTimeAlreadyCounted { year }));
                 l.status = Status::Ineligible;
                 l.amount = None;
                 l.ceiling = None;
@@ -859,6 +939,7 @@ fn apply_one_time(base: &RuleBase, lines: &mut [Line]) {
 fn apply_offers(
     base: &RuleBase,
     lines: &mut [Line],
+    late: &mut Vec<(usize, Node)>,
     file: &ProjectFile,
     options: &EvalOptions,
 ) -> Result<(), EvalError> {
@@ -900,7 +981,7 @@ fn apply_offers(
                     year: o.year.0,
                 });
             }
-            line.trace.push(Node::OfferNotApplied { offered });
+            late.push((i, Node::OfferNotApplied { offered }));
             continue;
         }
         let (minimum, ceiling) = (line.amount, line.ceiling);
@@ -920,13 +1001,16 @@ fn apply_offers(
                 ceiling,
             });
         }
-        line.trace.push(Node::Offer {
-            offered,
-            used,
-            minimum,
-            ceiling,
-            fit,
-        });
+        late.push((
+            i,
+            Node::Offer(Box::new(OfferStep {
+                offered,
+                used,
+                minimum,
+                ceiling,
+                fit,
+            })),
+        ));
         line.offered = Some(used);
         line.status = Status::Granted;
     }
@@ -948,15 +1032,15 @@ fn rank_key(base: &RuleBase, l: &Line) -> (Decimal, Decimal, bool, Date) {
         amount,
         ceiling,
         !l.partial_year,
-        base.documents[l.slot.document].issued,
+        base.documents[l.slot.document()].issued,
     )
 }
 
 /// Same subject + same project + same year + same group: only the highest line is paid.
-fn apply_stacking(base: &RuleBase, lines: &mut [Line]) {
+fn apply_stacking(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
     let mut groups: HashMap<(Option<usize>, u16, usize), Vec<usize>> = HashMap::new();
     for (i, l) in lines.iter().enumerate() {
-        if let Some(g) = l.slot.group {
+        if let Some(g) = l.slot.group() {
             if l.status.eligible() {
                 groups.entry((l.project, l.year, g)).or_default().push(i);
             }
@@ -985,37 +1069,45 @@ fn apply_stacking(base: &RuleBase, lines: &mut [Line]) {
                 for &i in &losers {
                     let l = &mut lines[i];
                     l.status = Status::Superseded;
-                    l.superseded_by = Some(winner_slot);
-                    l.trace.push(Node::Superseded {
-                        group,
-                        winner: winner_slot,
-                    });
+                    late.push((
+                        i,
+                        Node::Superseded {
+                            group,
+                            winner: winner_slot,
+                        },
+                    ));
                 }
-                lines[winner].trace.push(Node::Won { group, over });
+                late.push((winner, Node::Won { group, over }));
             }
             StackingPolicy::WarnOverlap => {
                 for &i in &losers {
                     let mut with = vec![winner_slot];
                     with.extend(losers.iter().filter(|&&j| j != i).map(|&j| lines[j].slot));
                     lines[i].overlap_excluded = true;
-                    lines[i].trace.push(Node::Overlap {
-                        group,
-                        with,
-                        counted: false,
-                    });
+                    late.push((
+                        i,
+                        Node::Overlap {
+                            group,
+                            with,
+                            counted: false,
+                        },
+                    ));
                 }
-                lines[winner].trace.push(Node::Overlap {
-                    group,
-                    with: over,
-                    counted: true,
-                });
+                late.push((
+                    winner,
+                    Node::Overlap {
+                        group,
+                        with: over,
+                        counted: true,
+                    },
+                ));
             }
         }
     }
 }
 
 /// Caps shared by several lines of one rule: per firm per year, per firm, per project.
-fn apply_shared_caps(base: &RuleBase, lines: &mut [Line]) {
+fn apply_shared_caps(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
     let shared = |c: &Cap| {
         matches!(
             c,
@@ -1046,13 +1138,16 @@ fn apply_shared_caps(base: &RuleBase, lines: &mut [Line]) {
             l.offered = l.offered.map(|a| a.min(room_amount));
             let room = (limit - *used_ceiling).max(Decimal::ZERO);
             l.ceiling = Some(l.ceiling.map_or(room, |c| c.min(room)));
-            l.trace.push(Node::SharedCap {
-                index: ci as u8,
-                limit,
-                already: *used_amount,
-                before,
-                after: l.counted_amount(),
-            });
+            late.push((
+                i,
+                Node::SharedCap(Box::new(SharedCapStep {
+                    index: ci as u8,
+                    limit,
+                    already: *used_amount,
+                    before,
+                    after: l.counted_amount(),
+                })),
+            ));
             *used_amount += l.counted_amount().unwrap_or_default();
             *used_ceiling += l.ceiling.unwrap_or_default();
             if l.counted_amount().unwrap_or_default().is_zero()
@@ -1072,7 +1167,7 @@ fn apply_shared_caps(base: &RuleBase, lines: &mut [Line]) {
 }
 
 /// What a line means for the reader (see [`Disposition`]).
-fn disposition(base: &RuleBase, l: &Line) -> Disposition {
+fn disposition(base: &RuleBase, l: &Line, trace: &[Node]) -> Disposition {
     let rule = base.rule(l.slot);
     match l.status {
         Status::NotInForce => Disposition::NotInForce,
@@ -1085,37 +1180,21 @@ fn disposition(base: &RuleBase, l: &Line) -> Disposition {
             case_by_case: rule.quote.contains("一事一议"),
         },
         Status::Ineligible => {
-            if let Some(year) = l.trace.iter().find_map(|n| match n {
+            if let Some(year) = trace.iter().find_map(|n| match n {
                 Node::OneTimeAlreadyCounted { year } => Some(*year),
                 _ => None,
             }) {
                 return Disposition::AlreadyGranted { year };
             }
-            let decisive = l.decisive().map(|i| &l.trace[i]);
+            let decisive = decisive(trace, l.status).map(|i| &trace[i]);
             if other_district(decisive) {
                 Disposition::OtherDistrict
-            } else if not_claimed(base, rule, l, decisive) {
+            } else if not_claimed(trace, decisive) {
                 Disposition::NotClaimed
             } else {
                 Disposition::Ineligible
             }
         }
-    }
-}
-
-/// The input a leaf condition reads, when it reads one directly.
-fn cond_input(rule: &Rule, site: &Site) -> Option<usize> {
-    match rule.at(site)? {
-        RulePart::Cond(Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _)) => {
-            Some(r.slot)
-        }
-        RulePart::Cond(
-            Cond::Above(Expr::Input(r), _)
-            | Cond::AtLeast(Expr::Input(r), _)
-            | Cond::Below(Expr::Input(r), _)
-            | Cond::AtMost(Expr::Input(r), _),
-        ) => Some(r.slot),
-        _ => None,
     }
 }
 
@@ -1133,7 +1212,7 @@ fn other_district(decisive: Option<&Node>) -> bool {
 /// The project does not claim what the rule rewards: a figure it did not give, or a yes/no
 /// or choice left at its default ("no", "none"). A line that fails on a figure the project
 /// did give (9,800,000 USD against 10,000,000) is ineligible, not unclaimed.
-fn not_claimed(base: &RuleBase, rule: &Rule, l: &Line, decisive: Option<&Node>) -> bool {
+fn not_claimed(trace: &[Node], decisive: Option<&Node>) -> bool {
     if matches!(
         decisive,
         Some(
@@ -1147,20 +1226,14 @@ fn not_claimed(base: &RuleBase, rule: &Rule, l: &Line, decisive: Option<&Node>) 
     ) {
         return true;
     }
-    l.trace.iter().any(|n| {
-        let Node::Check {
-            site,
-            observed,
-            passed: false,
-        } = n
-        else {
-            return false;
-        };
-        match observed {
-            Observed::Missing => true,
-            Observed::Value(v @ (Value::Flag(_) | Value::Choice(_))) => cond_input(rule, site)
-                .is_some_and(|slot| base.catalog.defaults.get(slot).copied().flatten() == Some(*v)),
-            _ => false,
-        }
+    trace.iter().any(|n| {
+        matches!(
+            n,
+            Node::Check {
+                passed: false,
+                unclaimed: true,
+                ..
+            }
+        )
     })
 }

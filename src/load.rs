@@ -53,16 +53,46 @@ pub struct RuleBase {
 }
 
 /// Where a rule sits in the rule base: its document, its place there, its stacking group.
+/// Stored narrow: every line of a report carries one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct RuleSlot {
-    pub document: usize,
-    pub rule: usize,
-    pub group: Option<usize>,
+    document: u32,
+    rule: u32,
+    group: Option<u32>,
+}
+
+impl RuleSlot {
+    /// `None` past 4 billion documents, rules or groups.
+    pub fn new(document: usize, rule: usize, group: Option<usize>) -> Option<RuleSlot> {
+        Some(RuleSlot {
+            document: u32::try_from(document).ok()?,
+            rule: u32::try_from(rule).ok()?,
+            group: match group {
+                Some(g) => Some(u32::try_from(g).ok()?),
+                None => None,
+            },
+        })
+    }
+
+    /// Index into `RuleBase::documents`.
+    pub fn document(self) -> usize {
+        self.document as usize
+    }
+
+    /// Index into the document's `rules`.
+    pub fn rule(self) -> usize {
+        self.rule as usize
+    }
+
+    /// Index into `RuleBase::groups`.
+    pub fn group(self) -> Option<usize> {
+        self.group.map(|g| g as usize)
+    }
 }
 
 impl RuleBase {
     pub fn rule(&self, slot: RuleSlot) -> &Rule {
-        &self.documents[slot.document].rules[slot.rule]
+        &self.documents[slot.document()].rules[slot.rule()]
     }
 
     /// The English name of an agency, where an `Agencies` file gives one.
@@ -73,7 +103,7 @@ impl RuleBase {
     pub fn find_rule(&self, id: &str) -> Option<(&Document, &Rule)> {
         self.rules.iter().find_map(|s| {
             let r = self.rule(*s);
-            (r.id == id).then(|| (&self.documents[s.document], r))
+            (r.id == id).then(|| (&self.documents[s.document()], r))
         })
     }
 
@@ -541,11 +571,10 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 check_example(&catalog, ex, &all_rule_ids, &reading_decls)
                     .map_err(|m| err(format!("example `{}`: {m}", ex.name), Some(&ex.name)))?;
             }
-            rules.push(RuleSlot {
-                document: doc_index,
-                rule: rule_index,
-                group,
-            });
+            rules.push(
+                RuleSlot::new(doc_index, rule_index, group)
+                    .ok_or_else(|| err("too many rules to load".into(), None))?,
+            );
         }
         resolved_docs.push(doc);
         document_files.push(file);

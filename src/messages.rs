@@ -9,7 +9,10 @@ use crate::inputs::{InputCatalog, Value};
 use crate::load::RuleSlot;
 use crate::money::{fen_string, group_thousands, percent, plain, wan_yuan};
 use crate::pack::*;
-use crate::report::{Disposition, Junction, Line, Node, Observed, OfferFit, PeriodOf, Report};
+use crate::report::{
+    CapStep, Disposition, Junction, Line, Node, Observed, OfferFit, OfferStep, PartStep, PeriodOf,
+    RateStep, Report, SharedCapStep,
+};
 
 /// An amount in yuan, rounded to the fen: `1,000,000.00 元` / `CNY 1,000,000.00`.
 pub fn money(value: Decimal, lang: Lang) -> String {
@@ -328,7 +331,7 @@ fn period_of<'a>(report: &'a Report, line: &Line, of: PeriodOf) -> &'a Period {
 pub fn rule_name(report: &Report, slot: RuleSlot, lang: Lang) -> String {
     let base = report.rule_base();
     let rule = base.rule(slot);
-    let number = &base.documents[slot.document].number;
+    let number = &base.documents[slot.document()].number;
     match lang {
         Lang::Zh => format!("{}（{number}）", rule.title.zh),
         Lang::En => format!("{} ({number})", rule.title.en),
@@ -411,7 +414,7 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
     let catalog: &InputCatalog = &report.rule_base().catalog;
     let rule = report.rule(line);
     let document = report.document(line);
-    let Some(node) = line.trace.get(index) else {
+    let Some(node) = report.trace(line).get(index) else {
         return String::new();
     };
     let group = |g: u16| &report.rule_base().groups[g as usize];
@@ -480,6 +483,7 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             site,
             observed,
             passed,
+            ..
         } => match rule.at(site) {
             Some(RulePart::Cond(cond)) => {
                 describe_check(catalog, rule, cond, *observed, *passed, lang)
@@ -514,13 +518,14 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 Lang::En => format!("{what} not given: the amount cannot be computed"),
             }
         }
-        Node::Rate {
-            of,
-            base,
-            rate,
-            kind,
-            result,
-        } => {
+        Node::Rate(step) => {
+            let RateStep {
+                of,
+                base,
+                rate,
+                kind,
+                result,
+            } = &**step;
             let of = match rule.at(of) {
                 Some(RulePart::Expr(e)) => Some(e),
                 _ => None,
@@ -597,11 +602,12 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 (Benefit::FeeSaving, _, Lang::En) => "Eligible; the saving follows the applicable rules (the text gives no figure)".to_owned(),
             }
         }
-        Node::Part {
-            site,
-            amount,
-            ceiling,
-        } => {
+        Node::Part(step) => {
+            let PartStep {
+                site,
+                amount,
+                ceiling,
+            } = &**step;
             let label = match rule.at(site) {
                 Some(RulePart::Part(p)) => p.label.get(lang).to_owned(),
                 _ => String::new(),
@@ -631,12 +637,13 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             ),
             Lang::En => format!("Count {}", plain(*count)),
         },
-        Node::Cap {
-            index,
-            limit,
-            before,
-            after,
-        } => {
+        Node::Cap(step) => {
+            let CapStep {
+                index,
+                limit,
+                before,
+                after,
+            } = &**step;
             let Some(cap) = rule.caps.get(*index as usize) else {
                 return String::new();
             };
@@ -679,13 +686,14 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 ),
             }
         }
-        Node::SharedCap {
-            index,
-            limit,
-            already,
-            before,
-            after,
-        } => {
+        Node::SharedCap(step) => {
+            let SharedCapStep {
+                index,
+                limit,
+                already,
+                before,
+                after,
+            } = &**step;
             let Some(cap) = rule.caps.get(*index as usize) else {
                 return String::new();
             };
@@ -768,13 +776,14 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             Lang::En => format!("One-time award, already granted in {year}"),
         },
         Node::ZeroAmount => t(lang, "计算金额为零", "The amount computes to zero").to_owned(),
-        Node::Offer {
-            offered,
-            used,
-            minimum,
-            ceiling,
-            fit,
-        } => {
+        Node::Offer(step) => {
+            let OfferStep {
+                offered,
+                used,
+                minimum,
+                ceiling,
+                fit,
+            } = &**step;
             let range = match (minimum, ceiling, lang) {
                 (m, Some(c), Lang::Zh) => format!(
                     "政策区间 {} 至 {}",
@@ -935,15 +944,17 @@ fn governing(group: &StackingGroup, lang: Lang) -> String {
 
 /// Why a line pays nothing, in one sentence (its decisive node).
 pub fn reason(report: &Report, line: &Line, lang: Lang) -> Option<String> {
-    line.decisive()
+    report
+        .decisive(line)
         .map(|i| describe_node(report, line, i, lang))
 }
 
 /// Every node of a line as (depth in the tree, sentence), in order.
 pub fn explain(report: &Report, line: &Line, lang: Lang) -> Vec<(usize, String)> {
-    let mut out = Vec::with_capacity(line.trace.len());
+    let trace = report.trace(line);
+    let mut out = Vec::with_capacity(trace.len());
     let mut open: Vec<usize> = Vec::new(); // end index (exclusive) of each open subtree
-    for (i, node) in line.trace.iter().enumerate() {
+    for (i, node) in trace.iter().enumerate() {
         while open.last().is_some_and(|&end| i >= end) {
             open.pop();
         }

@@ -105,12 +105,14 @@ pub enum Node {
         passed: bool,
         len: u16,
     },
-    /// A leaf condition with what it saw.
+    /// A leaf condition with what it saw. `unclaimed`: the fact was not given, or is a
+    /// yes/no or choice left at its default ("no", "none").
     Check {
         #[serde(skip)]
         site: Site,
         observed: Observed,
         passed: bool,
+        unclaimed: bool,
     },
     /// Tier `index` (0-based) of `of`; its condition is the next `len` nodes.
     Tier {
@@ -126,16 +128,8 @@ pub enum Node {
         site: Site,
         input: Option<usize>,
     },
-    /// rate × base; `of` is the base expression as evaluated (a `Reading` resolved to the
-    /// branch taken), so its unit and what it is are read from the pack.
-    Rate {
-        #[serde(skip)]
-        of: Site,
-        base: Decimal,
-        rate: Decimal,
-        kind: RateKind,
-        result: Decimal,
-    },
+    /// rate × base.
+    Rate(Box<RateStep>),
     Fixed {
         amount: Decimal,
     },
@@ -147,35 +141,19 @@ pub enum Node {
         maximum: Decimal,
     },
     Unquantified,
-    Part {
-        #[serde(skip)]
-        site: Site,
-        amount: Option<Decimal>,
-        ceiling: Option<Decimal>,
-    },
+    Part(Box<PartStep>),
     Each {
         count: Decimal,
         counted: Decimal,
     },
     /// The rule's `caps[index]`.
-    Cap {
-        index: u8,
-        limit: Decimal,
-        before: Option<Decimal>,
-        after: Option<Decimal>,
-    },
+    Cap(Box<CapStep>),
     /// A limit that could not be checked because its figure was not given.
     CapNotChecked {
         index: u8,
     },
     /// A cap shared with other lines of the rule (per firm, per project over years).
-    SharedCap {
-        index: u8,
-        limit: Decimal,
-        already: Decimal,
-        before: Option<Decimal>,
-        after: Option<Decimal>,
-    },
+    SharedCap(Box<SharedCapStep>),
     /// The 口径 taken: `readings[index]` of `document`, with the parameter value given.
     Reading {
         document: u16,
@@ -195,13 +173,7 @@ pub enum Node {
     },
     ZeroAmount,
     /// An officer's figure, and the figure used after bringing it into the policy range.
-    Offer {
-        offered: Decimal,
-        used: Decimal,
-        minimum: Option<Decimal>,
-        ceiling: Option<Decimal>,
-        fit: OfferFit,
-    },
+    Offer(Box<OfferStep>),
     /// An officer's figure on a line that pays nothing this year: not applied.
     OfferNotApplied {
         offered: Decimal,
@@ -225,6 +197,59 @@ pub enum Node {
         with: Vec<RuleSlot>,
         counted: bool,
     },
+}
+
+// The larger nodes are boxed: they occur on the few lines that pay, and a small `Node`
+// keeps the trace of every other line cheap to build.
+
+/// rate × base; `of` is the base expression as evaluated (a `Reading` resolved to the
+/// branch taken), so its unit and what it is are read from the pack.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RateStep {
+    #[serde(skip)]
+    pub of: Site,
+    pub base: Decimal,
+    pub rate: Decimal,
+    pub kind: RateKind,
+    pub result: Decimal,
+}
+
+/// One part of a `Sum` (its label is at `site`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartStep {
+    #[serde(skip)]
+    pub site: Site,
+    pub amount: Option<Decimal>,
+    pub ceiling: Option<Decimal>,
+}
+
+/// The rule's `caps[index]` applied to the line.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CapStep {
+    pub index: u8,
+    pub limit: Decimal,
+    pub before: Option<Decimal>,
+    pub after: Option<Decimal>,
+}
+
+/// The rule's `caps[index]`, shared with the rule's other lines.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SharedCapStep {
+    pub index: u8,
+    pub limit: Decimal,
+    pub already: Decimal,
+    pub before: Option<Decimal>,
+    pub after: Option<Decimal>,
+}
+
+/// An officer's figure, and the figure used after bringing it into the policy range.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OfferStep {
+    pub offered: Decimal,
+    pub used: Decimal,
+    pub minimum: Option<Decimal>,
+    pub ceiling: Option<Decimal>,
+    pub fit: OfferFit,
 }
 
 impl Node {
@@ -312,6 +337,20 @@ impl Disposition {
     }
 }
 
+/// Where a line's explanation sits in [`Report::nodes`]: every line's nodes are kept in
+/// one arena, in evaluation order, instead of one allocation per line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: u32,
+    pub len: u32,
+}
+
+impl Span {
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
+}
+
 /// One rule for one project (or the firm) in one year.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Line {
@@ -327,74 +366,74 @@ pub struct Line {
     pub ceiling: Option<Decimal>,
     /// An officer's figure, brought into the policy range; counted apart from `amount`.
     pub offered: Option<Decimal>,
-    pub superseded_by: Option<RuleSlot>,
     /// The rule is in force for only part of this year.
     pub partial_year: bool,
     /// The line is in an ungoverned overlap and is left out of the conservative totals.
     pub overlap_excluded: bool,
     /// Index into the rule's `payer`.
     pub payer: Option<u8>,
-    pub trace: Vec<Node>,
+    /// The line's nodes in [`Report::nodes`]; [`Report::trace`] gives them.
+    pub trace: Span,
+}
+
+/// The node of `nodes` (a line's trace) that decides why a line of `status` pays nothing:
+/// the first failed eligibility condition (a failed `Any` or `Not` as a whole), or, when no
+/// tier was reached, the lowest tier's failed condition (the threshold the project came
+/// nearest to).
+pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
+    let first_failed = |from: usize, to: usize| -> Option<usize> {
+        let mut i = from;
+        while i < to {
+            let n = &nodes[i];
+            if n.failed() {
+                match n {
+                    // A failed `All` is explained by its own first failed child.
+                    Node::Group {
+                        junction: crate::report::Junction::All,
+                        ..
+                    } => {}
+                    _ => return Some(i),
+                }
+            } else if !matches!(n, Node::Tier { .. }) {
+                i += n.subtree_len();
+            }
+            i += 1;
+        }
+        None
+    };
+    if let Some(no_tier) = nodes.iter().position(|n| matches!(n, Node::NoTierReached)) {
+        let last_tier = nodes[..no_tier]
+            .iter()
+            .rposition(|n| matches!(n, Node::Tier { .. }))
+            .unwrap_or(0);
+        let first_tier = nodes[..no_tier]
+            .iter()
+            .position(|n| matches!(n, Node::Tier { .. }))
+            .unwrap_or(last_tier);
+        return first_failed(0, first_tier)
+            .or_else(|| first_failed(last_tier + 1, no_tier))
+            .or(Some(no_tier));
+    }
+    if matches!(
+        status,
+        Status::Granted | Status::CeilingOnly | Status::Unquantified
+    ) {
+        return None;
+    }
+    if status == Status::Superseded {
+        return nodes
+            .iter()
+            .position(|n| matches!(n, Node::Superseded { .. }));
+    }
+    if status == Status::NotInForce {
+        return nodes
+            .iter()
+            .position(|n| matches!(n, Node::NotInForce { .. } | Node::Repealed));
+    }
+    first_failed(0, nodes.len())
 }
 
 impl Line {
-    /// The node that decides why a line pays nothing: the first failed eligibility
-    /// condition (a failed `Any` or `Not` as a whole), or, when no tier was reached, the
-    /// lowest tier's failed condition (the threshold the project came nearest to).
-    pub fn decisive(&self) -> Option<usize> {
-        let nodes = &self.trace;
-        let first_failed = |from: usize, to: usize| -> Option<usize> {
-            let mut i = from;
-            while i < to {
-                let n = &nodes[i];
-                if n.failed() {
-                    match n {
-                        // A failed `All` is explained by its own first failed child.
-                        Node::Group {
-                            junction: crate::report::Junction::All,
-                            ..
-                        } => {}
-                        _ => return Some(i),
-                    }
-                } else if !matches!(n, Node::Tier { .. }) {
-                    i += n.subtree_len();
-                }
-                i += 1;
-            }
-            None
-        };
-        if let Some(no_tier) = nodes.iter().position(|n| matches!(n, Node::NoTierReached)) {
-            let last_tier = nodes[..no_tier]
-                .iter()
-                .rposition(|n| matches!(n, Node::Tier { .. }))
-                .unwrap_or(0);
-            let first_tier = nodes[..no_tier]
-                .iter()
-                .position(|n| matches!(n, Node::Tier { .. }))
-                .unwrap_or(last_tier);
-            return first_failed(0, first_tier)
-                .or_else(|| first_failed(last_tier + 1, no_tier))
-                .or(Some(no_tier));
-        }
-        if matches!(
-            self.status,
-            Status::Granted | Status::CeilingOnly | Status::Unquantified
-        ) {
-            return None;
-        }
-        if self.status == Status::Superseded {
-            return nodes
-                .iter()
-                .position(|n| matches!(n, Node::Superseded { .. }));
-        }
-        if self.status == Status::NotInForce {
-            return nodes
-                .iter()
-                .position(|n| matches!(n, Node::NotInForce { .. } | Node::Repealed));
-        }
-        first_failed(0, nodes.len())
-    }
-
     /// The figure the line contributes to a total: the offer where there is one.
     pub fn counted_amount(&self) -> Option<Decimal> {
         self.offered.or(self.amount)
@@ -442,50 +481,47 @@ impl Summary {
             year,
             ..Summary::default()
         };
-        let add = |sum: &mut Decimal, v: Decimal| -> Result<(), TotalTooLarge> {
-            *sum = sum.checked_add(round_fen(v)).ok_or(TotalTooLarge)?;
+        for l in lines {
+            s.add(base, l)?;
+        }
+        Ok(s)
+    }
+
+    /// Counts one line in its column (if it counts at all).
+    fn add(&mut self, base: &RuleBase, l: &Line) -> Result<(), TotalTooLarge> {
+        if l.overlap_excluded || !l.disposition.relevant() {
+            return Ok(());
+        }
+        let add = |sum: &mut Decimal, v: Option<Decimal>| -> Result<(), TotalTooLarge> {
+            *sum = sum
+                .checked_add(round_fen(v.unwrap_or_default()))
+                .ok_or(TotalTooLarge)?;
             Ok(())
         };
-        for l in lines {
-            if l.overlap_excluded {
-                continue;
+        let benefit = base.rule(l.slot).benefit;
+        match (l.disposition, benefit) {
+            (Disposition::Unquantified { .. }, _) => self.unquantified += 1,
+            (Disposition::InKind, _) => self.in_kind += 1,
+            (_, Benefit::InKind) => {}
+            (Disposition::Definite, Benefit::Grant) => add(&mut self.definite, l.amount)?,
+            (Disposition::Offered, Benefit::Grant) => add(&mut self.offered, l.offered)?,
+            (Disposition::CeilingOnly, Benefit::Grant) => add(&mut self.ceilings, l.ceiling)?,
+            (Disposition::Definite | Disposition::Offered, _) => {
+                add(&mut self.tax_and_fees, l.counted_amount())?
             }
-            let benefit = base.rule(l.slot).benefit;
-            match (l.disposition, benefit) {
-                (Disposition::Unquantified { .. }, _) => s.unquantified += 1,
-                (Disposition::InKind, _) => s.in_kind += 1,
-                (_, Benefit::InKind) => {}
-                (Disposition::Definite, Benefit::Grant) => {
-                    add(&mut s.definite, l.amount.unwrap_or_default())?
-                }
-                (Disposition::Offered, Benefit::Grant) => {
-                    add(&mut s.offered, l.offered.unwrap_or_default())?
-                }
-                (Disposition::CeilingOnly, Benefit::Grant) => {
-                    add(&mut s.ceilings, l.ceiling.unwrap_or_default())?
-                }
-                (Disposition::Definite | Disposition::Offered, _) => {
-                    add(&mut s.tax_and_fees, l.counted_amount().unwrap_or_default())?
-                }
-                (Disposition::CeilingOnly, _) => {
-                    add(&mut s.tax_and_fee_ceilings, l.ceiling.unwrap_or_default())?
-                }
-                _ => {}
-            }
-            if benefit == Benefit::Grant && l.status.pays() {
-                match l.ceiling {
-                    Some(c) => add(&mut s.grant_ceiling_total, c)?,
-                    None => {
-                        s.open_ceilings += 1;
-                        add(
-                            &mut s.grant_ceiling_total,
-                            l.counted_amount().unwrap_or_default(),
-                        )?
-                    }
+            (Disposition::CeilingOnly, _) => add(&mut self.tax_and_fee_ceilings, l.ceiling)?,
+            _ => {}
+        }
+        if benefit == Benefit::Grant && l.status.pays() {
+            match l.ceiling {
+                Some(c) => add(&mut self.grant_ceiling_total, Some(c))?,
+                None => {
+                    self.open_ceilings += 1;
+                    add(&mut self.grant_ceiling_total, l.counted_amount())?
                 }
             }
         }
-        Ok(s)
+        Ok(())
     }
 }
 
@@ -499,6 +535,8 @@ pub struct Report {
     pub projects: Vec<String>,
     pub options: EvalOptions,
     pub lines: Vec<Line>,
+    /// Every line's explanation nodes; a line's `trace` says which are its own.
+    pub nodes: Vec<Node>,
     /// One row per evaluated year, in order.
     pub years: Vec<Summary>,
     /// All years together.
@@ -513,21 +551,47 @@ impl Report {
         projects: Vec<String>,
         options: EvalOptions,
         lines: Vec<Line>,
+        nodes: Vec<Node>,
     ) -> Result<Report, TotalTooLarge> {
-        let mut years: Vec<u16> = lines.iter().map(|l| l.year).collect();
-        years.sort_unstable();
-        years.dedup();
-        let rows = years
-            .iter()
-            .map(|y| Summary::of(&base, Some(*y), lines.iter().filter(|l| l.year == *y)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let total = Summary::of(&base, None, lines.iter())?;
+        let mut years: Vec<Summary> = Vec::new();
+        let mut total = Summary::default();
+        for l in lines.iter().filter(|l| l.disposition.relevant()) {
+            let row = match years.binary_search_by_key(&Some(l.year), |s| s.year) {
+                Ok(i) => i,
+                Err(i) => {
+                    years.insert(
+                        i,
+                        Summary {
+                            year: Some(l.year),
+                            ..Summary::default()
+                        },
+                    );
+                    i
+                }
+            };
+            years[row].add(&base, l)?;
+            total.add(&base, l)?;
+        }
+        // Every evaluated year has its row, even one where nothing is due.
+        for l in &lines {
+            if let Err(i) = years.binary_search_by_key(&Some(l.year), |s| s.year) {
+                years.insert(
+                    i,
+                    Summary {
+                        year: Some(l.year),
+                        ..Summary::default()
+                    },
+                );
+            }
+        }
+        let rows = years;
         Ok(Report {
             base,
             subject,
             projects,
             options,
             lines,
+            nodes,
             years: rows,
             total,
         })
@@ -543,11 +607,30 @@ impl Report {
     }
 
     pub fn document(&self, line: &Line) -> &Document {
-        &self.base.documents[line.slot.document]
+        &self.base.documents[line.slot.document()]
     }
 
     pub fn group(&self, line: &Line) -> Option<&StackingGroup> {
-        line.slot.group.map(|g| &self.base.groups[g])
+        line.slot.group().map(|g| &self.base.groups[g])
+    }
+
+    /// A line's explanation nodes, in evaluation order (a tree in preorder).
+    pub fn trace(&self, line: &Line) -> &[Node] {
+        self.nodes.get(line.trace.range()).unwrap_or_default()
+    }
+
+    /// The node that decides why `line` pays nothing (see [`decisive`]), as an index into
+    /// its trace.
+    pub fn decisive(&self, line: &Line) -> Option<usize> {
+        decisive(self.trace(line), line.status)
+    }
+
+    /// The rule paid instead of `line` (就高不就低), from the stacking decision.
+    pub fn superseded_by(&self, line: &Line) -> Option<RuleSlot> {
+        self.trace(line).iter().rev().find_map(|n| match n {
+            Node::Superseded { winner, .. } => Some(*winner),
+            _ => None,
+        })
     }
 
     pub fn project_name(&self, line: &Line) -> Option<&str> {
@@ -582,7 +665,7 @@ impl Report {
             .iter()
             .filter(|l| l.disposition.relevant() || l.disposition == Disposition::Ineligible)
         {
-            for n in &l.trace {
+            for n in self.trace(l) {
                 if let Node::Reading {
                     document, index, ..
                 } = n

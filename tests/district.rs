@@ -56,8 +56,8 @@ fn case(
     evaluate(base, &file, &EvalOptions::default()).unwrap()
 }
 
-fn decisive(line: &Line) -> Option<&Node> {
-    line.decisive().map(|i| &line.trace[i])
+fn decisive<'a>(b: &'a Report, line: &Line) -> Option<&'a Node> {
+    b.decisive(line).map(|i| &b.trace(line)[i])
 }
 
 fn text_of(b: &Report, line: &Line, lang: Lang) -> String {
@@ -92,12 +92,15 @@ fn a_wulong_rule_for_a_project_elsewhere_fails_on_the_district() {
     let line = b.lines_of(CHARGING).next().unwrap();
     assert_eq!(line.status, Status::Ineligible);
     assert!(
-        matches!(decisive(line), Some(Node::AppliesIn { passed: false, .. })),
+        matches!(
+            decisive(&b, line),
+            Some(Node::AppliesIn { passed: false, .. })
+        ),
         "{:?}",
         line.trace
     );
     // Checked before the rule's own conditions: nothing after it.
-    assert!(matches!(line.trace.last(), Some(Node::AppliesIn { .. })));
+    assert!(matches!(b.trace(line).last(), Some(Node::AppliesIn { .. })));
     let zh = text_of(&b, line, Lang::Zh);
     assert!(
         zh.contains("本政策仅适用于武隆区；项目所在区县：彭水苗族土家族自治县"),
@@ -121,7 +124,7 @@ fn a_project_with_no_district_fails_as_not_given() {
     let line = b.lines_of(CHARGING).next().unwrap();
     assert_eq!(line.status, Status::Ineligible);
     assert!(matches!(
-        decisive(line),
+        decisive(&b, line),
         Some(Node::AppliesIn {
             observed: Observed::Missing,
             passed: false,
@@ -145,7 +148,7 @@ fn a_per_firm_rule_reads_the_documents_firm_flag() {
     let line = b.lines_of(FIRM_RULE).next().unwrap();
     assert_eq!(line.status, Status::Ineligible);
     assert!(matches!(
-        decisive(line),
+        decisive(&b, line),
         Some(Node::AppliesIn { passed: false, .. })
     ));
     assert!(text_of(&b, line, Lang::Zh).contains("本政策仅适用于武隆区；企业在武隆区注册：否"));
@@ -180,7 +183,7 @@ fn without_a_firm_flag_a_per_firm_rule_needs_a_project_in_the_district() {
     let line = b.lines_of(FIRM_RULE).next().unwrap();
     assert_eq!(line.status, Status::Ineligible);
     assert!(matches!(
-        decisive(line),
+        decisive(&b, line),
         Some(Node::AppliesIn { passed: false, .. })
     ));
     // A second project in Wulong: passes.
@@ -191,7 +194,7 @@ fn without_a_firm_flag_a_per_firm_rule_needs_a_project_in_the_district() {
     let b = case(&base, std::slice::from_ref(&flag), &[]);
     let line = b.lines_of(FIRM_RULE).next().unwrap();
     assert!(matches!(
-        decisive(line),
+        decisive(&b, line),
         Some(Node::AppliesIn {
             observed: Observed::Missing,
             passed: false,

@@ -238,7 +238,7 @@ fn every_line_and_both_totals() {
                 l.status,
                 l.amount.map(fen_string),
                 l.ceiling.map(fen_string),
-                l.superseded_by.map(|s| base.rule(s).id.as_str())
+                b.superseded_by(l).map(|s| base.rule(s).id.as_str())
             )
         })
         .collect();

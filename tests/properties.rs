@@ -121,7 +121,7 @@ fn run(c: &Case, arrived: u64) -> Report {
 
 fn fired_tier(b: &Report, rule: &str) -> Option<u8> {
     let line = b.lines_of(rule).next()?;
-    line.trace.iter().find_map(|s| match s {
+    b.trace(line).iter().find_map(|s| match s {
         Node::Tier {
             index, fired: true, ..
         } => Some(*index),
@@ -159,7 +159,7 @@ proptest! {
                     *paid.entry((l.project, l.year, g.id.as_str())).or_default() += 1;
                 }
                 if g.policy == StackingPolicy::TakeHighest && l.status == Status::Superseded {
-                    prop_assert!(l.superseded_by.is_some());
+                    prop_assert!(b.superseded_by(l).is_some());
                 }
             }
         }

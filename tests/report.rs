@@ -14,7 +14,7 @@ use incentives::money::Dec;
 use incentives::pack::{Example, ExampleOptions, Lang, RawValue};
 use incentives::project::{Offer, ProjectFile, Year};
 use incentives::report::{
-    Disposition, EvalOptions, Junction, Line, Node, OfferFit, Report, Status, Summary,
+    Disposition, EvalOptions, Junction, Line, Node, OfferFit, Report, Span, Status, Summary,
 };
 use rust_decimal::Decimal;
 
@@ -102,12 +102,9 @@ fn an_offer_above_the_ceiling_is_counted_at_the_ceiling_and_kept_apart() {
     assert_eq!(l.disposition, Disposition::Offered);
     assert_eq!(l.amount, Some(d("400000")), "the policy minimum stays");
     assert_eq!(l.offered, Some(d("10000000")));
-    assert!(l.trace.iter().any(|n| matches!(
+    assert!(r.trace(l).iter().any(|n| matches!(
         n,
-        Node::Offer {
-            fit: OfferFit::CappedAtCeiling,
-            ..
-        }
+        Node::Offer(o) if o.fit == OfferFit::CappedAtCeiling
     )));
     // 107号 §10 pays the same 400,000 minimum; the offered 65号 line is higher and wins.
     assert_eq!(line(&r, "fdi_reward_107", 2024).status, Status::Superseded);
@@ -140,12 +137,9 @@ fn an_offer_below_the_policy_minimum_is_raised_to_it() {
     let r = run(&file, false).unwrap();
     let l = line(&r, "fdi_reward_65", 2024);
     assert_eq!(l.offered, Some(d("400000")));
-    assert!(l.trace.iter().any(|n| matches!(
+    assert!(r.trace(l).iter().any(|n| matches!(
         n,
-        Node::Offer {
-            fit: OfferFit::RaisedToMinimum,
-            ..
-        }
+        Node::Offer(o) if o.fit == OfferFit::RaisedToMinimum
     )));
 }
 
@@ -166,8 +160,8 @@ fn an_offer_on_a_line_that_pays_nothing_is_noted_not_applied() {
     let l = line(&r, "fdi_reward_65", 2024);
     assert_eq!(l.disposition, Disposition::Ineligible);
     assert_eq!(l.offered, None);
-    assert!(l
-        .trace
+    assert!(r
+        .trace(l)
         .iter()
         .any(|n| matches!(n, Node::OfferNotApplied { .. })));
     assert_eq!(r.total.offered, Decimal::ZERO);
@@ -198,11 +192,10 @@ fn synthetic(slot: RuleSlot, amount: &str) -> Line {
         amount: Some(d(amount)),
         ceiling: Some(d(amount)),
         offered: None,
-        superseded_by: None,
         partial_year: false,
         overlap_excluded: false,
         payer: None,
-        trace: Vec::new(),
+        trace: Span::default(),
     }
 }
 
@@ -250,9 +243,9 @@ fn a_failed_any_is_explained_as_a_whole() {
     );
     let r = run(&file, false).unwrap();
     let l = line(&r, "import_equipment_exemption_80", 2024);
-    let i = l.decisive().expect("a decisive node");
+    let i = r.decisive(l).expect("a decisive node");
     assert!(matches!(
-        l.trace[i],
+        r.trace(l)[i],
         Node::Group {
             junction: Junction::Any,
             passed: false,

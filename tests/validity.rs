@@ -138,7 +138,10 @@ fn a_partial_year_is_flagged() {
     );
     let l65 = b.lines_of("fdi_reward_65").next().unwrap();
     assert!(l65.partial_year);
-    assert!(matches!(l65.trace[0], Node::InForce { partial: true, .. }));
+    assert!(matches!(
+        b.trace(l65)[0],
+        Node::InForce { partial: true, .. }
+    ));
     let l107 = b.lines_of("fdi_reward_107").next().unwrap();
     assert!(!l107.partial_year);
 }

@@ -34,8 +34,9 @@ fn summary_json(s: &Summary) -> Json {
 fn tree(report: &Report, l: &Line, from: usize, to: usize, lang: Lang) -> Vec<Json> {
     let mut out = Vec::new();
     let mut i = from;
+    let trace = report.trace(l);
     while i < to {
-        let node = &l.trace[i];
+        let node = &trace[i];
         let mut fields = match serde_json::to_value(node) {
             Ok(Json::Object(m)) => m,
             _ => Map::new(),
@@ -81,7 +82,7 @@ fn line_json(report: &Report, l: &Line, lang: Lang) -> Json {
         "amount": money(l.amount),
         "ceiling": money(l.ceiling),
         "offered": money(l.offered),
-        "superseded_by": l.superseded_by.map(|s| json!({
+        "superseded_by": report.superseded_by(l).map(|s| json!({
             "rule": base.rule(s).id,
             "name": rule_name(report, s, lang),
         })),
@@ -91,9 +92,9 @@ fn line_json(report: &Report, l: &Line, lang: Lang) -> Json {
         "lead": rule.lead,
         "lead_text": leads(report, rule, lang),
         "quote": rule.quote,
-        "source": {"file": base.documents[l.slot.document].source.file, "line": rule.line},
+        "source": {"file": base.documents[l.slot.document()].source.file, "line": rule.line},
         "reason": reason(report, l, lang),
-        "explanation": tree(report, l, 0, l.trace.len(), lang),
+        "explanation": tree(report, l, 0, report.trace(l).len(), lang),
     })
 }
 

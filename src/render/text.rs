@@ -254,8 +254,8 @@ fn line_block(out: &mut String, report: &Report, l: &Line, lang: Lang, detail: D
         out.push('\n');
     } else {
         let why = match l.disposition {
-            Disposition::AlreadyGranted { .. } => l
-                .trace
+            Disposition::AlreadyGranted { .. } => report
+                .trace(l)
                 .iter()
                 .position(|n| matches!(n, crate::report::Node::OneTimeAlreadyCounted { .. }))
                 .map(|i| describe_node(report, l, i, lang)),
