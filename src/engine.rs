@@ -713,14 +713,15 @@ impl<'r> Evaluator<'_, 'r, '_> {
             Cond::YearFrom(y) => (Observed::Year(self.ctx.year), self.ctx.year >= *y),
             Cond::YearUntil(y) => (Observed::Year(self.ctx.year), self.ctx.year <= *y),
         };
-        let unclaimed = match (c, observed) {
-            (_, Observed::Missing) => true,
-            (
-                Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _),
-                Observed::Value(v),
-            ) => self.ctx.defaults[r.slot] == Some(v),
-            _ => false,
-        };
+        let unclaimed = !passed
+            && match (c, observed) {
+                (_, Observed::Missing) => true,
+                (
+                    Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _),
+                    Observed::Value(v),
+                ) => self.ctx.defaults[r.slot] == Some(v),
+                _ => false,
+            };
         self.trace.push(Node::Check {
             site: self.site,
             observed,

@@ -8,7 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::pack::Lang;
+use crate::lang::Lang;
 
 /// A non-negative exact decimal read from a string such as `"0.04"` or `"10000000"`.
 ///

@@ -17,13 +17,7 @@ pub struct Text {
     pub en: String,
 }
 
-/// Which language a renderer writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+pub use crate::lang::Lang;
 
 impl Text {
     pub fn get(&self, lang: Lang) -> &str {

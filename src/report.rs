@@ -105,8 +105,8 @@ pub enum Node {
         passed: bool,
         len: u16,
     },
-    /// A leaf condition with what it saw. `unclaimed`: the fact was not given, or is a
-    /// yes/no or choice left at its default ("no", "none").
+    /// A leaf condition with what it saw. `unclaimed`: it failed because the fact was not
+    /// given, or is a yes/no or choice left at its default ("no", "none").
     Check {
         #[serde(skip)]
         site: Site,
