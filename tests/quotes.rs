@@ -97,3 +97,35 @@ fn the_quote_check_can_fail() {
     let wrong: Vec<char> = "对重大招商项目可综合考虑".chars().collect();
     assert!(find_all(&chars, &wrong).is_empty());
 }
+
+/// Chinese prose is for people: no source line numbers (L499) in any `zh:` text of a pack.
+#[test]
+fn chinese_texts_cite_no_source_lines() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_none_or(|x| x != "ron") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let Some(at) = line.find("zh: \"") else {
+                continue;
+            };
+            let zh = &line[at + 5..];
+            let zh = &zh[..zh.find('"').unwrap_or(zh.len())];
+            let bytes = zh.as_bytes();
+            if (0..bytes.len().saturating_sub(1))
+                .any(|i| bytes[i] == b'L' && bytes[i + 1].is_ascii_digit())
+            {
+                found.push(format!("{}:{}: {zh}", p.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "source lines in Chinese prose:\n{}",
+        found.join("\n")
+    );
+}
