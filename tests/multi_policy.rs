@@ -267,6 +267,11 @@ fn every_line_and_both_totals() {
     assert_eq!(fen_string(t.definite), "3240000.00");
     // Ceilings: 600,000 + 1,000,000 + 10,000,000 × 2 + 660,000 + 750,000 + 8,000,000 = 31,010,000.
     assert_eq!(fen_string(t.grant_ceiling_total), "31010000.00");
+    // Stated only as ceilings: 660,000 + 750,000 + 8,000,000 = 9,410,000 (the other
+    // ceilings above belong to lines with a definite minimum).
+    assert_eq!(fen_string(t.ceilings), "9410000.00");
+    // Per year, firm and project together: 2024 = 600,000 + 1,400,000 definite.
+    assert_eq!(fen_string(b.years[0].definite), "2000000.00");
     // Tax benefits, kept apart: 2,250,000 + 2,700,000 = 4,950,000.
     assert_eq!(fen_string(t.tax_and_fees), "4950000.00");
     assert_eq!(t.open_ceilings, 0);
