@@ -25,6 +25,9 @@ use incentives::report::{EvalOptions, SelectedReading};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no command: open the desktop app, with this project file if one is given.
+    #[arg(value_name = "PROJECT.ron")]
+    pub project: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

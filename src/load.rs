@@ -123,6 +123,14 @@ impl RuleBase {
     }
 }
 
+/// The text of a policy source shipped inside the binary (`rules/sources/<file>`).
+pub fn embedded_source(file: &str) -> Option<&'static str> {
+    EMBEDDED_SOURCES
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, text)| *text)
+}
+
 /// The rule packs shipped inside the binary.
 pub fn load_embedded() -> Result<RuleBase, LoadError> {
     let files: Vec<(String, String)> = EMBEDDED_RULES

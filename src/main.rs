@@ -1,8 +1,9 @@
-//! The `incentives` binary: a thin shell over the library.
+//! The `incentives` binary: a thin shell over the library. With no arguments it opens the
+//! desktop app; with a subcommand it runs the command line.
 
 use std::io::Write;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 mod cli;
 
 use cli::{run, Cli};
@@ -10,9 +11,12 @@ use cli::{run, Cli};
 fn main() {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        // The desktop app opens here once it exists; until then, the usage.
-        let _ = Cli::command().print_help();
-        println!();
+        if let Err(e) = incentives::app::run(cli.project) {
+            eprintln!(
+                "incentives: the window could not open ({e}). Without a display, use the command line: incentives calc PROJECT.ron (incentives --help lists every command)"
+            );
+            std::process::exit(1);
+        }
         return;
     };
     match run(command) {

@@ -301,8 +301,17 @@ fn inputs_lists_every_declared_input_with_its_place() {
 }
 
 #[test]
-fn no_arguments_prints_usage() {
-    let (code, out, _) = run(&[]);
+fn no_arguments_opens_the_app_or_says_how_to_use_the_command_line() {
+    // Without a display the window cannot open: one line saying so and naming `calc`.
+    let out = Command::new(env!("CARGO_BIN_EXE_incentives"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("incentives calc PROJECT.ron"), "{err}");
+    let (code, out, _) = run(&["--help"]);
     assert_eq!(code, 0);
     assert!(
         out.contains("calc") && out.contains("check") && out.contains("rules"),

@@ -1,0 +1,254 @@
+//! New, Open, Save, Save As: the same RON project files as the command line. Native dialogs
+//! (rfd) where the desktop offers them, a typed path where it does not; saves are atomic; no
+//! unsaved change is lost without a question.
+
+use std::path::{Path, PathBuf};
+
+use crate::lang::Lang;
+use crate::load::RuleBase;
+use crate::messages::t;
+use crate::project::{parse_project, ProjectFile};
+
+use super::{IncentivesApp, Scenario};
+
+/// What the user asked for that may discard unsaved changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    New,
+    Open,
+    OpenPath(PathBuf),
+    Quit,
+}
+
+/// Dialog state.
+#[derive(Default)]
+pub struct FilesState {
+    /// Use the desktop's file dialogs (off in tests and where no portal answers).
+    pub native_dialogs: bool,
+    /// An action waiting for "discard unsaved changes?".
+    pub pending: Option<Action>,
+    /// The typed-path window: `Some(true)` to open, `Some(false)` to save.
+    pub path_prompt: Option<bool>,
+    pub typed_path: String,
+    /// The user agreed to close with unsaved changes.
+    pub closing_confirmed: bool,
+}
+
+/// A new project: one firm, no projects yet, this year.
+pub fn blank_project() -> ProjectFile {
+    ProjectFile::new("新企业")
+}
+
+/// Reads and parses a project file; the error is one line, in `lang`.
+pub fn read_project(path: &Path, base: &RuleBase, lang: Lang) -> Result<ProjectFile, String> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{name}: {}{e}",
+            t(lang, "无法读取项目文件：", "cannot read the project file: ")
+        )
+    })?;
+    parse_project(&name, &text, base).map_err(|e| e.render(lang))
+}
+
+/// Writes `text` to `path` atomically: a temporary file beside it, then a rename, so a
+/// crash or a full disk never leaves half a project file.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let name = path.file_name().map_or_else(
+        || "project.ron".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let tmp = match dir {
+        Some(d) => d.join(format!(".{name}.tmp")),
+        None => PathBuf::from(format!(".{name}.tmp")),
+    };
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Saves to the current path, or asks for one (`as_new`, or no path yet).
+pub fn save(app: &mut IncentivesApp, as_new: bool) {
+    let path = match (&app.doc.path, as_new) {
+        (Some(p), false) => Some(p.clone()),
+        _ => pick(app, false),
+    };
+    match path {
+        Some(p) => save_to(app, &p),
+        // No desktop dialog here (or it was cancelled): the path can be typed.
+        None => {
+            app.files.typed_path = app
+                .doc
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            app.files.path_prompt = Some(false);
+        }
+    }
+}
+
+/// Saves the project to `path` and remembers it.
+pub fn save_to(app: &mut IncentivesApp, path: &Path) {
+    let text = app.doc.project.to_ron(&app.rules.base.catalog);
+    match write_atomic(path, &text) {
+        Ok(()) => {
+            app.doc.path = Some(path.to_path_buf());
+            app.doc.dirty = false;
+            let m = format!("{}{}", t(app.lang, "已保存 ", "Saved "), path.display());
+            app.say(m, false);
+        }
+        Err(e) => {
+            let m = format!(
+                "{}: {}{e}",
+                path.display(),
+                t(app.lang, "保存失败：", "could not save: ")
+            );
+            app.say(m, true);
+        }
+    }
+}
+
+/// A native dialog's choice, or `None` (no dialog here, or cancelled).
+fn pick(app: &IncentivesApp, open: bool) -> Option<PathBuf> {
+    if !app.files.native_dialogs {
+        return None;
+    }
+    let dialog = rfd::FileDialog::new().add_filter(
+        t(app.lang, "项目文件 (RON)", "Project file (RON)"),
+        &["ron"],
+    );
+    if open {
+        dialog.pick_file()
+    } else {
+        dialog.set_file_name("project.ron").save_file()
+    }
+}
+
+/// Asks before an action that would lose unsaved changes; runs it at once otherwise.
+pub fn request(app: &mut IncentivesApp, action: Action) {
+    if app.doc.dirty {
+        app.files.pending = Some(action);
+    } else {
+        perform(app, action);
+    }
+}
+
+fn perform(app: &mut IncentivesApp, action: Action) {
+    match action {
+        Action::New => {
+            app.doc = Scenario::new(blank_project());
+            app.form.reset();
+            app.recompute();
+        }
+        Action::Open => match pick(app, true) {
+            Some(p) => app.open_path(&p),
+            None => {
+                app.files.typed_path.clear();
+                app.files.path_prompt = Some(true);
+            }
+        },
+        Action::OpenPath(p) => app.open_path(&p),
+        Action::Quit => {
+            app.files.closing_confirmed = true;
+            app.doc.dirty = false;
+        }
+    }
+}
+
+/// The "unsaved changes" question and the typed-path window.
+pub fn dialogs_ui(app: &mut IncentivesApp, ctx: &egui::Context) {
+    let lang = app.lang;
+    if let Some(action) = app.files.pending.clone() {
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
+            ui.heading(t(lang, "有未保存的修改", "Unsaved changes"));
+            ui.label(t(
+                lang,
+                "当前项目的修改尚未保存。是否先保存？",
+                "The current project has changes that are not saved. Save them first?",
+            ));
+            ui.horizontal(|ui| {
+                if ui.button(t(lang, "保存", "Save")).clicked() {
+                    choice = Some(0);
+                }
+                if ui.button(t(lang, "不保存", "Discard")).clicked() {
+                    choice = Some(1);
+                }
+                if ui.button(t(lang, "取消", "Cancel")).clicked() {
+                    choice = Some(2);
+                }
+            });
+        });
+        match choice {
+            Some(0) => {
+                app.files.pending = None;
+                save(app, false);
+                if !app.doc.dirty {
+                    perform(app, action.clone());
+                    if action == Action::Quit {
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                }
+            }
+            Some(1) => {
+                app.files.pending = None;
+                app.doc.dirty = false;
+                perform(app, action.clone());
+                if action == Action::Quit {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+            Some(_) => app.files.pending = None,
+            None => {}
+        }
+    }
+    if let Some(open) = app.files.path_prompt {
+        let title = if open {
+            t(lang, "打开项目文件", "Open a project file")
+        } else {
+            t(lang, "保存项目文件", "Save the project file")
+        };
+        let mut done = None;
+        egui::Window::new(title)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.label(t(lang, "文件路径：", "File path:"));
+                let edit = ui.add(
+                    egui::TextEdit::singleline(&mut app.files.typed_path)
+                        .desired_width(420.0)
+                        .hint_text("/home/…/project.ron"),
+                );
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.horizontal(|ui| {
+                    let ok = ui.button(if open {
+                        t(lang, "打开", "Open")
+                    } else {
+                        t(lang, "保存", "Save")
+                    });
+                    if ok.clicked() || enter {
+                        done = Some(true);
+                    }
+                    if ui.button(t(lang, "取消", "Cancel")).clicked() {
+                        done = Some(false);
+                    }
+                });
+            });
+        match done {
+            Some(true) => {
+                app.files.path_prompt = None;
+                let p = PathBuf::from(app.files.typed_path.trim());
+                if open {
+                    app.open_path(&p);
+                } else {
+                    save_to(app, &p);
+                }
+            }
+            Some(false) => app.files.path_prompt = None,
+            None => {}
+        }
+    }
+}
