@@ -7,6 +7,7 @@
 pub mod check;
 pub mod engine;
 pub mod inputs;
+pub mod insight;
 pub mod lang;
 pub mod load;
 pub mod messages;
