@@ -8,6 +8,7 @@ pub mod app;
 pub mod check;
 pub mod engine;
 pub mod inputs;
+pub mod insight;
 pub mod lang;
 pub mod load;
 pub mod messages;

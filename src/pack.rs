@@ -940,8 +940,11 @@ impl Site {
         }
     }
 
+    /// Ascends one level, clearing the child index left behind, so that two sites at the
+    /// same place are equal (and hash alike) however they were reached.
     pub fn pop(&mut self) {
         self.len = self.len.saturating_sub(1);
+        self.path[self.len as usize] = 0;
     }
 
     pub fn child(mut self, i: usize) -> Site {
