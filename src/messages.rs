@@ -99,6 +99,24 @@ fn expr_unit(catalog: &InputCatalog, e: &Expr, rule: &Rule) -> Option<Unit> {
     }
 }
 
+/// A value of input `slot` in its unit: `20,000,000 美元`, `USD 20,000,000`, `15%`.
+pub fn figure_of_input(catalog: &InputCatalog, slot: usize, value: Decimal, lang: Lang) -> String {
+    match catalog.decls.get(slot).map(|d| &d.kind) {
+        Some(InputKind::Number(Unit::Yuan)) => money(value, lang),
+        Some(InputKind::Number(Unit::Ratio)) => percent(value),
+        Some(InputKind::Number(Unit::Usd)) if lang == Lang::En => format!("USD {}", plain(value)),
+        Some(InputKind::Number(u)) => {
+            let unit = u.label(lang);
+            if unit.is_empty() {
+                plain(value)
+            } else {
+                format!("{} {unit}", plain(value))
+            }
+        }
+        _ => plain(value),
+    }
+}
+
 /// What an expression is, in words: "当年实际到位外资金额 − 外方股东贷款".
 pub fn describe_expr(catalog: &InputCatalog, e: &Expr, rule: &Rule, lang: Lang) -> String {
     match e {

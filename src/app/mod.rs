@@ -57,6 +57,8 @@ pub struct Scenario {
     pub report: Option<Report>,
     /// Why the current inputs cannot be evaluated (in the language shown).
     pub error: Option<String>,
+    /// Counts evaluations, so views that derive from the report know when to redo it.
+    pub generation: u64,
 }
 
 impl Scenario {
@@ -68,11 +70,13 @@ impl Scenario {
             options: EvalOptions::default(),
             report: None,
             error: None,
+            generation: 0,
         }
     }
 
     /// Evaluates the project again; on an error the previous report stays on screen.
     pub fn recompute(&mut self, base: &Arc<RuleBase>, lang: Lang) {
+        self.generation += 1;
         match evaluate(base, &self.project, &self.options) {
             Ok(r) => {
                 self.report = Some(r);

@@ -218,7 +218,9 @@ fn possibly_eligible_ui(ui: &mut egui::Ui, report: &Report, lang: Lang) {
     );
     let catalog = &report.rule_base().catalog;
     // One entry per rule and project: the latest year.
-    let mut found: BTreeMap<(usize, usize, Option<usize>), (&Line, Vec<usize>)> = BTreeMap::new();
+    // (document, rule, project) → (the latest line, the facts still missing)
+    type Found<'r> = BTreeMap<(usize, usize, Option<usize>), (&'r Line, Vec<usize>)>;
+    let mut found: Found = BTreeMap::new();
     for l in report
         .lines
         .iter()
@@ -227,10 +229,13 @@ fn possibly_eligible_ui(ui: &mut egui::Ui, report: &Report, lang: Lang) {
         let trace = report.trace(l);
         let failed: Vec<&Node> = trace
             .iter()
-            .filter(|n| match n {
-                Node::Check { passed: false, .. } | Node::Missing { .. } => true,
-                Node::AppliesIn { passed: false, .. } => true,
-                _ => false,
+            .filter(|n| {
+                matches!(
+                    n,
+                    Node::Check { passed: false, .. }
+                        | Node::Missing { .. }
+                        | Node::AppliesIn { passed: false, .. }
+                )
             })
             .collect();
         let only_unclaimed = failed.iter().all(|n| match n {
