@@ -4,6 +4,7 @@
 //! Data flow: RON rule packs → [`load`] (validated [`load::RuleBase`]) → [`engine`]
 //! (pure evaluation) → [`report::Report`] (owned) → [`messages`] → renderers in [`render`].
 
+pub mod app;
 pub mod check;
 pub mod engine;
 pub mod inputs;
