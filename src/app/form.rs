@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use eframe::egui::{
     self, Align, CollapsingHeader, ComboBox, Grid, Id, Key, KeyboardShortcut, Label, Layout,
-    Modifiers, Response, RichText, ScrollArea, TextEdit, Ui,
+    Modifiers, Response, RichText, ScrollArea, TextEdit, TextStyle, TextWrapMode, Ui, WidgetText,
 };
 use rust_decimal::Decimal;
 
@@ -191,9 +191,9 @@ impl Target {
     }
 }
 
-const LABEL_WIDTH: f32 = 180.0;
+const LABEL_WIDTH: f32 = 170.0;
 const FIELD_WIDTH: f32 = 150.0;
-const CELL_WIDTH: f32 = 110.0;
+const CELL_WIDTH: f32 = 100.0;
 
 /// Draws the form; returns true when `project` changed (a valid value set or cleared, a
 /// project or year added, removed or renamed, the firm's name edited).
@@ -755,14 +755,18 @@ fn row_label_ui(ui: &mut Ui, ctx: &Ctx, slot: usize) -> Response {
     if decl.required {
         text = text.strong();
     }
-    ui.allocate_ui_with_layout(
-        egui::vec2(LABEL_WIDTH, 0.0),
-        Layout::top_down(Align::Min),
-        |ui| {
-            ui.set_max_width(LABEL_WIDTH);
-            ui.add(Label::new(text).wrap())
-        },
-    )
+    // Laid out first, so the cell is as tall as the wrapped label (grid cells are
+    // centred vertically on their row).
+    let galley = WidgetText::from(text).into_galley(
+        ui,
+        Some(TextWrapMode::Wrap),
+        LABEL_WIDTH,
+        TextStyle::Body,
+    );
+    let size = egui::vec2(LABEL_WIDTH, galley.size().y);
+    ui.allocate_ui_with_layout(size, Layout::top_down(Align::Min), |ui| {
+        ui.add(Label::new(galley))
+    })
     .inner
     .on_hover_text(hover_text(ctx, slot))
 }
@@ -1065,7 +1069,7 @@ fn unit_ui(
     let mut wan = before;
     let combo = ComboBox::from_id_salt(("form-unit", row, slot))
         .selected_text(if wan { wan_label } else { base })
-        .width(64.0)
+        .width(56.0)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut wan, false, base);
             ui.selectable_value(&mut wan, true, wan_label);
