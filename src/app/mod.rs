@@ -301,20 +301,17 @@ impl IncentivesApp {
             .default_size(470.0)
             .size_range(360.0..=760.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("form_scroll")
-                    .show(ui, |ui| {
-                        if form::form_ui(
-                            ui,
-                            &mut self.form,
-                            &mut self.doc.project,
-                            &self.rules.base.catalog,
-                            self.lang,
-                        ) {
-                            self.doc.dirty = true;
-                            self.doc.recompute(&self.rules.base, self.lang);
-                        }
-                    });
+                // The form scrolls itself, under its pinned search box.
+                if form::form_ui(
+                    ui,
+                    &mut self.form,
+                    &mut self.doc.project,
+                    &self.rules.base.catalog,
+                    self.lang,
+                ) {
+                    self.doc.dirty = true;
+                    self.doc.recompute(&self.rules.base, self.lang);
+                }
             });
         egui::CentralPanel::default_margins().show(ui, |ui| self.central_ui(ui));
         files::dialogs_ui(self, ui.ctx());
