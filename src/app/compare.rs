@@ -61,7 +61,8 @@ pub fn compare_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
             "或打开文件作为方案B：",
             "Or open a file as scenario B:",
         ));
-        ui.add(egui::TextEdit::singleline(&mut app.files.typed_path).desired_width(300.0));
+        ui.add(egui::TextEdit::singleline(&mut app.files.typed_path).desired_width(300.0))
+            .accessible_name(t(lang, "方案B文件路径", "Scenario B file path"));
         if ui.button(t(lang, "打开", "Open")).clicked() {
             let path = std::path::PathBuf::from(app.files.typed_path.trim());
             match files::read_project(&path, &app.rules.base, lang) {

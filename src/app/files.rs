@@ -216,12 +216,14 @@ pub fn dialogs_ui(app: &mut IncentivesApp, ctx: &egui::Context) {
             .collapsible(false)
             .resizable(false)
             .show(ctx, |ui| {
-                ui.label(t(lang, "文件路径：", "File path:"));
-                let edit = ui.add(
-                    egui::TextEdit::singleline(&mut app.files.typed_path)
-                        .desired_width(420.0)
-                        .hint_text("/home/…/project.ron"),
-                );
+                let label = ui.label(t(lang, "文件路径：", "File path:"));
+                let edit = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut app.files.typed_path)
+                            .desired_width(420.0)
+                            .hint_text("/home/…/project.ron"),
+                    )
+                    .labelled_by(label.id);
                 let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {
                     let ok = ui.button(if open {

@@ -191,7 +191,7 @@ fn filter_ui(ui: &mut egui::Ui, state: &mut ResultsState, report: &Report, lang:
             Filter::Document(d) => docs.get(d).map(|d| d.number.clone()),
             _ => None,
         };
-        egui::ComboBox::from_id_salt("doc_filter")
+        let combo = egui::ComboBox::from_id_salt("doc_filter")
             .selected_text(
                 current.unwrap_or_else(|| t(lang, "仅某一文件…", "Only one document…").to_owned()),
             )
@@ -204,6 +204,9 @@ fn filter_ui(ui: &mut egui::Ui, state: &mut ResultsState, report: &Report, lang:
                     );
                 }
             });
+        combo
+            .response
+            .accessible_name(t(lang, "仅显示某一文件", "Only one document"));
         ui.checkbox(
             &mut state.expand_all,
             t(lang, "展开全部说明", "Expand every explanation"),

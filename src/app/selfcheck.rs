@@ -128,7 +128,7 @@ fn questionnaire_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) -> bool {
                                 || t(lang, "未填写", "not given").to_owned(),
                                 |o| o.label.get(lang).to_owned(),
                             );
-                            egui::ComboBox::from_id_salt(("q", slot))
+                            let combo = egui::ComboBox::from_id_salt(("q", slot))
                                 .selected_text(text)
                                 .show_ui(ui, |ui| {
                                     for (i, o) in options.iter().enumerate() {
@@ -139,6 +139,7 @@ fn questionnaire_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) -> bool {
                                         );
                                     }
                                 });
+                            combo.response.accessible_name(decl.label.get(lang));
                             (chosen != before)
                                 .then(|| chosen.map(Value::Choice))
                                 .flatten()

@@ -67,7 +67,9 @@ pub fn settings_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
                                             .map(|v| v.to_string())
                                             .unwrap_or_default()
                                     });
-                                let edit = ui.add(egui::TextEdit::singleline(text).desired_width(90.0));
+                                let edit = ui
+                                    .add(egui::TextEdit::singleline(text).desired_width(90.0))
+                                    .accessible_name(p.label.get(lang));
                                 if edit.changed() && on {
                                     changed = true;
                                 }
@@ -112,7 +114,8 @@ pub fn settings_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
             }
             ui.horizontal(|ui| {
                 ui.label(t(lang, "规则包文件夹：", "Rule-pack folder:"));
-                ui.add(egui::TextEdit::singleline(&mut app.settings.folder).desired_width(320.0));
+                ui.add(egui::TextEdit::singleline(&mut app.settings.folder).desired_width(320.0))
+                    .accessible_name(t(lang, "规则包文件夹", "Rule-pack folder"));
                 if ui.button(t(lang, "加载", "Load")).clicked() {
                     let dir = PathBuf::from(app.settings.folder.trim());
                     app.load_custom_rules(dir);

@@ -100,7 +100,7 @@ pub fn whatif_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
     }
     ui.horizontal_wrapped(|ui| {
         ui.label(t(lang, "输入项：", "Input:"));
-        egui::ComboBox::from_id_salt("whatif_input")
+        let combo = egui::ComboBox::from_id_salt("whatif_input")
             .selected_text(decl.label.get(lang))
             .width(280.0)
             .show_ui(ui, |ui| {
@@ -112,6 +112,9 @@ pub fn whatif_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
                     );
                 }
             });
+        combo
+            .response
+            .accessible_name(t(lang, "分析的输入项", "Input analysed"));
         ui.label(t(lang, "位置：", "At:"));
         let name = |p: &(Option<usize>, u16)| match p.0 {
             Some(i) => format!(
@@ -125,25 +128,30 @@ pub fn whatif_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
             ),
             None => format!("{} · {}", t(lang, "企业", "firm"), p.1),
         };
-        egui::ComboBox::from_id_salt("whatif_place")
+        let combo = egui::ComboBox::from_id_salt("whatif_place")
             .selected_text(state.place.as_ref().map(&name).unwrap_or_default())
             .show_ui(ui, |ui| {
                 for p in &choices {
                     ui.selectable_value(&mut state.place, Some(*p), name(p));
                 }
             });
+        combo
+            .response
+            .accessible_name(t(lang, "分析的项目与年度", "Project and year analysed"));
         ui.label(t(lang, "范围：", "Range:"));
         ui.add(
             egui::TextEdit::singleline(&mut state.from)
                 .desired_width(110.0)
                 .hint_text("0"),
-        );
+        )
+        .accessible_name(t(lang, "范围起点", "Range from"));
         ui.label("–");
         ui.add(
             egui::TextEdit::singleline(&mut state.to)
                 .desired_width(110.0)
                 .hint_text(t(lang, "自动", "auto")),
-        );
+        )
+        .accessible_name(t(lang, "范围终点", "Range to"));
     });
     let Some(place) = state.place else {
         ui.label(t(
