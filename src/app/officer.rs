@@ -22,9 +22,12 @@ pub struct OfficerState {
     errors: HashMap<(RuleSlot, Option<usize>, u16), String>,
 }
 
-/// A line an officer may make an offer on: it pays, and the text bounds it.
+/// A line an officer may make an offer on: it pays, the text bounds it, and there is room
+/// between the policy minimum and the ceiling (a fixed sum leaves none).
 fn offerable(l: &Line) -> bool {
-    l.status.pays() && l.ceiling.is_some()
+    l.status.pays()
+        && l.ceiling
+            .is_some_and(|c| l.amount.is_none_or(|a| c > a) || l.offered.is_some())
 }
 
 pub fn officer_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {

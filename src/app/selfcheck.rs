@@ -259,34 +259,37 @@ fn possibly_eligible_ui(ui: &mut egui::Ui, report: &Report, lang: Lang) {
         ui.label(t(lang, "暂无。", "None."));
         return;
     }
-    egui::Grid::new("possibly_eligible")
-        .striped(true)
-        .num_columns(3)
-        .show(ui, |ui| {
-            for h in [
-                t(lang, "政策条目", "Line"),
-                t(lang, "尚缺事项", "Facts still missing"),
-                t(lang, "牵头单位", "Lead agency"),
-            ] {
-                ui.label(RichText::new(h).strong());
-            }
-            ui.end_row();
-            for (l, facts) in found.values() {
-                let rule = report.rule(l);
-                let doc = report.document(l);
-                ui.label(format!(
-                    "{}（{} {}）",
-                    rule.title.get(lang),
-                    doc.number,
-                    rule.clause
-                ));
-                let names: Vec<&str> = facts
-                    .iter()
-                    .filter_map(|s| catalog.decls.get(*s).map(|d| d.label.get(lang)))
-                    .collect();
-                ui.label(names.join(t(lang, "；", "; ")));
-                ui.label(leads(report, rule, lang));
-                ui.end_row();
-            }
-        });
+    for (l, facts) in found.values() {
+        let rule = report.rule(l);
+        let doc = report.document(l);
+        let place = match (report.project_name(l), lang) {
+            (Some(p), Lang::Zh) => format!("项目 {p}"),
+            (Some(p), Lang::En) => format!("project {p}"),
+            (None, Lang::Zh) => "企业整体".to_owned(),
+            (None, Lang::En) => "the firm".to_owned(),
+        };
+        ui.label(
+            RichText::new(format!(
+                "{}（{} {}）· {place}",
+                rule.title.get(lang),
+                doc.number,
+                rule.clause
+            ))
+            .strong(),
+        );
+        let names: Vec<&str> = facts
+            .iter()
+            .filter_map(|s| catalog.decls.get(*s).map(|d| d.label.get(lang)))
+            .collect();
+        ui.label(format!(
+            "    {}{}",
+            t(lang, "尚缺事项：", "Facts still missing: "),
+            names.join(t(lang, "；", "; "))
+        ));
+        ui.label(format!(
+            "    {}{}",
+            t(lang, "牵头单位：", "Lead agency: "),
+            leads(report, rule, lang)
+        ));
+    }
 }

@@ -34,18 +34,36 @@ pub struct WhatIfState {
     made_for: Option<SweepKey>,
 }
 
-/// Number inputs of a year that some rule compares against a threshold.
-fn candidates(catalog: &InputCatalog, base: &RuleBase) -> Vec<usize> {
-    (0..catalog.decls.len())
-        .filter(|&s| {
+/// Number inputs of a year that some rule compares against a threshold: first those the
+/// project gave, then those most rules turn on (the foreign-capital figure in the shipped
+/// packs), then in the catalogue's order.
+fn candidates(catalog: &InputCatalog, base: &RuleBase, doc: &Scenario) -> Vec<usize> {
+    let mut found: Vec<(bool, usize, usize)> = (0..catalog.decls.len())
+        .filter_map(|s| {
             let d = &catalog.decls[s];
-            matches!(d.kind, InputKind::Number(_))
-                && matches!(d.scope, Scope::ProjectYear | Scope::SubjectYear)
-                && thresholds(base, s)
-                    .iter()
-                    .any(|t| t.kind != ThresholdKind::CapBinds)
+            if !matches!(d.kind, InputKind::Number(_))
+                || !matches!(d.scope, Scope::ProjectYear | Scope::SubjectYear)
+            {
+                return None;
+            }
+            let limits = thresholds(base, s)
+                .iter()
+                .filter(|t| t.kind != ThresholdKind::CapBinds)
+                .count();
+            (limits > 0).then(|| (given(doc, s), limits, s))
         })
-        .collect()
+        .collect();
+    found.sort_by_key(|(given, limits, s)| (!given, std::cmp::Reverse(*limits), *s));
+    found.into_iter().map(|(_, _, s)| s).collect()
+}
+
+/// Whether the project gives input `slot` in any of its years.
+fn given(doc: &Scenario, slot: usize) -> bool {
+    let p = &doc.project;
+    p.subject.years.values().any(|y| y.get(slot).is_some())
+        || p.projects
+            .iter()
+            .any(|q| q.years.values().any(|y| y.get(slot).is_some()))
 }
 
 /// The places (project-years or firm-years) an input of `scope` can be swept at.
@@ -77,7 +95,7 @@ pub fn whatif_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
     let base = app.rules.base.clone();
     let catalog = &base.catalog;
     ui.heading(t(lang, "假设分析", "What-if"));
-    let inputs = candidates(catalog, &base);
+    let inputs = candidates(catalog, &base, &app.doc);
     if inputs.is_empty() {
         ui.label(t(
             lang,
@@ -96,7 +114,28 @@ pub fn whatif_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
     let decl = &catalog.decls[slot];
     let choices = places(&app.doc, decl.scope);
     if state.place.is_none_or(|p| !choices.contains(&p)) {
-        state.place = choices.first().copied();
+        // The latest year where the project gives the figure, else the first place.
+        state.place = choices
+            .iter()
+            .rev()
+            .find(|(p, y)| {
+                let year = crate::project::Year(*y);
+                match p {
+                    Some(i) => app.doc.project.projects[*i]
+                        .years
+                        .get(&year)
+                        .is_some_and(|v| v.get(slot).is_some()),
+                    None => app
+                        .doc
+                        .project
+                        .subject
+                        .years
+                        .get(&year)
+                        .is_some_and(|v| v.get(slot).is_some()),
+                }
+            })
+            .or(choices.first())
+            .copied();
     }
     ui.horizontal_wrapped(|ui| {
         ui.label(t(lang, "输入项：", "Input:"));
