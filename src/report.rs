@@ -602,6 +602,11 @@ impl Report {
         &self.base
     }
 
+    /// The rule base, shared.
+    pub fn base_arc(&self) -> &Arc<RuleBase> {
+        &self.base
+    }
+
     pub fn rule(&self, line: &Line) -> &Rule {
         self.base.rule(line.slot)
     }

@@ -522,6 +522,8 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
         ..Default::default()
     };
     let started = std::time::Instant::now();
+    let mut options = options;
+    options.persist_window = std::env::var_os("INCENTIVES_FIRST_FRAME").is_none();
     eframe::run_native(
         "incentives",
         options,
@@ -540,11 +542,14 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
             if std::env::var_os("INCENTIVES_FIRST_FRAME").is_some() {
                 // Start-to-first-frame measurement (docs/benchmarks.md): print and leave.
                 let ctx = cc.egui_ctx.clone();
+                let reported = std::sync::atomic::AtomicBool::new(false);
                 ctx.on_end_pass(
                     "first-frame",
                     Arc::new(move |ctx| {
-                        eprintln!("first frame after {} ms", started.elapsed().as_millis());
-                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                        if !reported.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                            eprintln!("first frame after {} ms", started.elapsed().as_millis());
+                            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                        }
                     }),
                 );
             }

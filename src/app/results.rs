@@ -242,7 +242,7 @@ fn lines_ui(ui: &mut egui::Ui, state: &mut ResultsState, report: &Report, lang: 
             .default_open(true)
             .show(ui, |ui| {
                 for l in lines {
-                    line_ui(ui, state, report, l, lang);
+                    culled_line_ui(ui, state, report, l, lang);
                 }
             });
     }
@@ -253,6 +253,44 @@ fn lines_ui(ui: &mut egui::Ui, state: &mut ResultsState, report: &Report, lang: 
             "No line matches the filter.",
         ));
     }
+}
+
+/// Margin above and below the visible area within which lines are still drawn.
+const CULL_MARGIN: f32 = 300.0;
+
+/// Draws a line only when it is near the visible part of the list; elsewhere it takes the
+/// height it had when last drawn. A report can hold hundreds of lines, each with an
+/// explanation of a dozen sentences, and only a screenful is ever seen.
+fn culled_line_ui(
+    ui: &mut egui::Ui,
+    state: &mut ResultsState,
+    report: &Report,
+    l: &Line,
+    lang: Lang,
+) {
+    let key = egui::Id::unique((
+        "line-height",
+        l.slot,
+        l.project,
+        l.year,
+        state.expand_all,
+        lang == Lang::En,
+        std::sync::Arc::as_ptr(report.base_arc()),
+    ));
+    let top = ui.cursor().min.y;
+    let clip = ui.clip_rect();
+    if let Some(h) = ui.data(|d| d.get_temp::<f32>(key)) {
+        if top > clip.max.y + CULL_MARGIN || top + h < clip.min.y - CULL_MARGIN {
+            ui.allocate_space(egui::vec2(ui.available_width(), h));
+            return;
+        }
+    }
+    let height = ui
+        .scope(|ui| line_ui(ui, state, report, l, lang))
+        .response
+        .rect
+        .height();
+    ui.data_mut(|d| d.insert_temp(key, height));
 }
 
 fn line_ui(ui: &mut egui::Ui, state: &mut ResultsState, report: &Report, l: &Line, lang: Lang) {
