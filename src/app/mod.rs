@@ -530,6 +530,7 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
             let mut app = IncentivesApp::new().map_err(|e| e.to_string())?;
+            app.files.native_dialogs = true;
             if let Some(saved) = cc
                 .storage
                 .and_then(|s| eframe::get_value::<Saved>(s, eframe::APP_KEY))
