@@ -298,8 +298,8 @@ impl IncentivesApp {
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         egui::Panel::left("form")
             .resizable(true)
-            .default_size(470.0)
-            .size_range(360.0..=760.0)
+            .default_size(430.0)
+            .size_range(320.0..=760.0)
             .show(ui, |ui| {
                 // The form scrolls itself, under its pinned search box.
                 if form::form_ui(

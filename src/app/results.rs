@@ -94,24 +94,29 @@ pub fn summary_ui(ui: &mut egui::Ui, report: &Report, lang: Lang, id: &str) {
         });
         ui.end_row();
     };
-    egui::Grid::new(id)
-        .striped(true)
-        .min_col_width(70.0)
-        .spacing([18.0, 4.0])
+    // Narrow windows scroll the table sideways rather than widen the page.
+    egui::ScrollArea::horizontal()
+        .id_salt((id, "scroll"))
         .show(ui, |ui| {
-            for h in heads {
-                ui.label(RichText::new(h).strong());
-            }
-            ui.end_row();
-            for y in &report.years {
-                row(
-                    ui,
-                    y.year.map(|y| y.to_string()).unwrap_or_default(),
-                    y,
-                    false,
-                );
-            }
-            row(ui, t(lang, "合计", "Total").to_owned(), &report.total, true);
+            egui::Grid::new(id)
+                .striped(true)
+                .min_col_width(70.0)
+                .spacing([18.0, 4.0])
+                .show(ui, |ui| {
+                    for h in heads {
+                        ui.label(RichText::new(h).strong());
+                    }
+                    ui.end_row();
+                    for y in &report.years {
+                        row(
+                            ui,
+                            y.year.map(|y| y.to_string()).unwrap_or_default(),
+                            y,
+                            false,
+                        );
+                    }
+                    row(ui, t(lang, "合计", "Total").to_owned(), &report.total, true);
+                });
         });
 }
 
@@ -155,7 +160,7 @@ pub fn results_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
                 .small(),
             );
             if !notes.is_empty() {
-                ui.label(RichText::new(notes.join(t(lang, "；", "; "))).small());
+                ui.add(egui::Label::new(RichText::new(notes.join(t(lang, "；", "; "))).small()).wrap());
             }
             for (_, reading, selected) in report.readings_taken() {
                 let s = reading_sentence(
@@ -164,7 +169,7 @@ pub fn results_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
                     selected.and_then(|r| r.param),
                     lang,
                 );
-                ui.label(RichText::new(s).small().italics());
+                ui.add(egui::Label::new(RichText::new(s).small()).wrap());
             }
             ui.separator();
             filter_ui(ui, &mut app.results, report, lang);
@@ -236,11 +241,13 @@ fn lines_ui(ui: &mut egui::Ui, state: &mut ResultsState, report: &Report, lang: 
         }
         any = true;
         lines.sort_by_key(|l| (l.disposition, l.year, l.project));
-        let head = format!("{} {}（{}）", doc.number, doc.title.get(lang), lines.len());
+        // The 文号 heads the group; the title wraps below it (a header does not wrap).
+        let head = format!("{}（{}）", doc.number, lines.len());
         egui::CollapsingHeader::new(RichText::new(head).strong())
             .id_salt(("doc", di))
             .default_open(true)
             .show(ui, |ui| {
+                ui.label(RichText::new(doc.title.get(lang)).weak());
                 for l in lines {
                     culled_line_ui(ui, state, report, l, lang);
                 }
