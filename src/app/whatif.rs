@@ -9,7 +9,9 @@ use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
 use rust_decimal::Decimal;
 
 use crate::inputs::InputCatalog;
-use crate::insight::{default_range, next_tiers, sweep, thresholds, to_plot, Sweep, ThresholdKind};
+use crate::insight::{
+    default_range, next_tiers, sweep, thresholds, to_plot, InsightError, Sweep, ThresholdKind,
+};
 use crate::lang::Lang;
 use crate::load::RuleBase;
 use crate::messages::{figure_of_input, money, t};
@@ -238,7 +240,11 @@ pub fn whatif_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
                     Ok(s) => state.sweep = Some(s),
                     Err(e) => {
                         state.sweep = None;
-                        state.error = Some(format!("{e:?}"));
+                        state.error = Some(match e {
+                            InsightError::Eval(e) => crate::messages::eval_error(&e, lang),
+                            InsightError::Edit(k) => k.message(lang),
+                            other => other.to_string(),
+                        });
                     }
                 }
             }
