@@ -427,6 +427,32 @@ pub fn line_figure(line: &Line, lang: Lang) -> String {
     }
 }
 
+/// What the per-year table's columns mean, with the definite total and the count of
+/// support in kind: printed under the table by every front end.
+pub fn summary_note(total: &crate::report::Summary, lang: Lang) -> String {
+    let in_kind = total.in_kind;
+    match lang {
+        Lang::Zh => format!(
+            "单位：元。确定可获 {}，为政策确定金额或最低额；协商额为拟给予金额，单列；仅上限为最高额，具体金额经审核确定；税费减免另计，不与资金奖补相加；金额未定为符合条件但原文未给出金额的项数{}。",
+            money_wan(total.definite, lang),
+            if in_kind > 0 {
+                format!("；另有非资金支持 {in_kind} 项")
+            } else {
+                String::new()
+            }
+        ),
+        Lang::En => format!(
+            "Amounts in CNY. Definite ({}) is what the texts fix or guarantee as a minimum; offered is an officer's figure, counted apart; up to is a ceiling set on review; tax and fee benefits are never added to grants; no amount counts eligible lines whose text states none{}.",
+            money(total.definite, lang),
+            if in_kind > 0 {
+                format!("; {in_kind} more lines are support in kind")
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
 /// One sentence for node `index` of a line's trace.
 pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> String {
     let catalog: &InputCatalog = &report.rule_base().catalog;

@@ -6,7 +6,8 @@ use egui::{Color32, RichText};
 
 use crate::lang::Lang;
 use crate::messages::{
-    disposition_label, explain, leads, line_figure, money, reading_sentence, reason, t,
+    disposition_label, explain, leads, line_figure, money, reading_sentence, reason, summary_note,
+    t,
 };
 use crate::money::{fen_string, group_thousands};
 use crate::report::{Disposition, Line, Report, Summary};
@@ -135,32 +136,24 @@ pub fn results_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
         .id_salt("results_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            ui.heading(t(lang, "测算结果（按年度，企业与各项目合计）", "Results by year (firm and projects together)"));
+            ui.heading(t(
+                lang,
+                "测算结果（按年度，企业与各项目合计）",
+                "Results by year (firm and projects together)",
+            ));
             summary_ui(ui, report, lang, "summary");
-            let total = &report.total;
-            let mut notes = Vec::new();
-            if total.in_kind > 0 {
-                notes.push(match lang {
-                    Lang::Zh => format!("另有非资金支持 {} 项", total.in_kind),
-                    Lang::En => format!("{} more lines are support in kind", total.in_kind),
-                });
-            }
-            if !total.tax_and_fee_ceilings.is_zero() {
-                notes.push(match lang {
-                    Lang::Zh => format!("税费减免上限另计 {}", money(total.tax_and_fee_ceilings, lang)),
-                    Lang::En => format!("tax and fee ceilings {}", money(total.tax_and_fee_ceilings, lang)),
-                });
-            }
-            ui.label(
-                RichText::new(t(
-                    lang,
-                    "确定可获为政策确定金额或最低额；协商额为拟给予金额，单列；仅上限为最高额，经审核确定；税费减免另计，不与资金奖补相加。",
-                    "Definite: what the texts fix or guarantee as a minimum. Offered: an officer's figure, counted apart. Up to: a ceiling set on review. Tax and fee benefits are never added to grants.",
-                ))
-                .small(),
+            ui.add(
+                egui::Label::new(RichText::new(summary_note(&report.total, lang)).small()).wrap(),
             );
-            if !notes.is_empty() {
-                ui.add(egui::Label::new(RichText::new(notes.join(t(lang, "；", "; "))).small()).wrap());
+            if !report.total.tax_and_fee_ceilings.is_zero() {
+                ui.label(
+                    RichText::new(format!(
+                        "{}{}",
+                        t(lang, "税费减免上限另计 ", "Tax and fee ceilings, apart: "),
+                        money(report.total.tax_and_fee_ceilings, lang)
+                    ))
+                    .small(),
+                );
             }
             for (_, reading, selected) in report.readings_taken() {
                 let s = reading_sentence(

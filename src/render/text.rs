@@ -6,8 +6,8 @@
 use unicode_width::UnicodeWidthStr;
 
 use crate::messages::{
-    describe_node, disposition_label, explain, leads, line_figure, money, money_wan,
-    reading_sentence, reason, t,
+    describe_node, disposition_label, explain, leads, line_figure, money, reading_sentence, reason,
+    summary_note, t,
 };
 use crate::money::fen_string;
 use crate::money::group_thousands;
@@ -159,26 +159,7 @@ fn summary_table(out: &mut String, report: &Report, lang: Lang) {
         t(lang, "合计", "Total").to_owned(),
         &report.total,
     )));
-    let note = match lang {
-        Lang::Zh => format!(
-            "单位：元。确定可获 {}，为政策确定金额或最低额；协商额为拟给予金额，单列；仅上限为最高额，具体金额经审核确定；税费减免另计，不与资金奖补相加；金额未定为符合条件但原文未给出金额的项数{}。",
-            money_wan(report.total.definite, lang),
-            if report.total.in_kind > 0 {
-                format!("；另有非资金支持 {} 项", report.total.in_kind)
-            } else {
-                String::new()
-            }
-        ),
-        Lang::En => format!(
-            "Amounts in CNY. Definite ({}) is what the texts fix or guarantee as a minimum; offered is an officer's figure, counted apart; up to is a ceiling set on review; tax and fee benefits are never added to grants; no amount counts eligible lines whose text states none{}.",
-            money(report.total.definite, lang),
-            if report.total.in_kind > 0 {
-                format!("; {} more lines are support in kind", report.total.in_kind)
-            } else {
-                String::new()
-            }
-        ),
-    };
+    let note = summary_note(&report.total, lang);
     out.push_str(&wrap(&note, WIDTH, "", ""));
     out.push('\n');
 }
