@@ -406,6 +406,21 @@ pub fn disposition_label(d: Disposition, lang: Lang) -> &'static str {
     }
 }
 
+/// What kind of support a rule gives, in words: a grant, a tax benefit, a fee saving or
+/// support in kind.
+pub fn benefit_label(b: Benefit, lang: Lang) -> &'static str {
+    match (b, lang) {
+        (Benefit::Grant, Lang::Zh) => "资金奖补",
+        (Benefit::Grant, Lang::En) => "grant",
+        (Benefit::TaxBenefit, Lang::Zh) => "税收优惠",
+        (Benefit::TaxBenefit, Lang::En) => "tax benefit",
+        (Benefit::FeeSaving, Lang::Zh) => "费用减免",
+        (Benefit::FeeSaving, Lang::En) => "fee saving",
+        (Benefit::InKind, Lang::Zh) => "非资金支持",
+        (Benefit::InKind, Lang::En) => "support in kind",
+    }
+}
+
 /// The figure a line shows beside its badge.
 pub fn line_figure(line: &Line, lang: Lang) -> String {
     let up_to = |c: Decimal| format!("{}{}", t(lang, "最高 ", "up to "), money(c, lang));

@@ -1,4 +1,7 @@
 //! Renderers: each turns a `Report` into one medium and computes nothing itself.
 
+pub mod csv;
 pub mod json;
+mod table;
 pub mod text;
+pub mod xlsx;
