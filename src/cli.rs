@@ -1,11 +1,13 @@
-//! The command line: `calc`, `check`, `rules`. Errors in the user's files exit with code 2
-//! and one line naming file:line:col; failed golden examples exit with code 1.
+//! The command line: `calc`, `export`, `check`, `rules`, `inputs`. Errors in the user's
+//! files exit with code 2 and one line naming file:line:col; failed golden examples exit
+//! with code 1.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use incentives::app::files::write_atomic;
 use incentives::check::{run_all, summarise};
 use incentives::engine::{evaluate, EvalError};
 use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
@@ -13,8 +15,8 @@ use incentives::messages::eval_error;
 use incentives::money::parse_decimal;
 use incentives::pack::{Amount, Lang, Level};
 use incentives::project::{locate_year, offer_position, parse_project};
-use incentives::render::{json, text};
-use incentives::report::{EvalOptions, SelectedReading};
+use incentives::render::{csv, json, text, xlsx};
+use incentives::report::{EvalOptions, Report, SelectedReading};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -36,8 +38,12 @@ pub enum Command {
     Calc {
         /// The project file (RON; see docs/project-file.md).
         project: PathBuf,
-        /// Print the documented JSON contract instead of the table.
-        #[arg(long)]
+        /// What to print: the text breakdown, the documented JSON contract, or CSV (one
+        /// row per line, then the per-year table).
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<CalcFormat>,
+        /// Short for `--format json`.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
         /// Short for `--reading fdi_usd_converted=R`: the foreign-capital reward's USD base
         /// converted at this USD→CNY rate before the rate applies (the alternative 口径).
@@ -60,6 +66,32 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Evaluate a project file and write the breakdown as a spreadsheet: an Excel
+    /// workbook (a summary sheet and a lines sheet) or CSV.
+    Export {
+        /// The project file (RON; see docs/project-file.md).
+        project: PathBuf,
+        /// The file to write: OUT.xlsx or OUT.csv (written whole or not at all).
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
+        /// The file's format; by default, from the name of OUT.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<ExportFormat>,
+        /// As for `calc`: the foreign-capital reward's USD base converted at this rate.
+        #[arg(long, value_name = "R")]
+        fx_rate: Option<String>,
+        /// As for `calc`: an alternative reading, `ID` or `ID=VALUE` (repeatable).
+        #[arg(long = "reading", value_name = "ID[=VALUE]")]
+        readings: Vec<String>,
+        /// Load rule packs from this folder instead of the embedded ones.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+        /// As for `calc`: refuse an officer's offer outside the policy range.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Validate rule packs and run their golden examples.
     Check {
         /// A folder of rule packs; the embedded packs when absent.
@@ -77,6 +109,54 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CalcFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Xlsx,
+    Csv,
+}
+
+impl ExportFormat {
+    /// The format a file name asks for by its extension.
+    fn of_path(path: &Path) -> Option<ExportFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" => Some(ExportFormat::Xlsx),
+            "csv" => Some(ExportFormat::Csv),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Csv => "csv",
+        }
+    }
+}
+
+/// The format to export in: `--format`, else the extension of OUT; the two must agree.
+fn export_format(out: &Path, asked: Option<ExportFormat>) -> Result<ExportFormat, Failure> {
+    let shown = out.display();
+    match (asked, ExportFormat::of_path(out)) {
+        (Some(a), Some(e)) if a != e => Err(usage_error(format!(
+            "{shown}: --format {} but the file name ends in .{}",
+            a.name(),
+            e.name()
+        ))),
+        (Some(f), _) | (None, Some(f)) => Ok(f),
+        (None, None) => Err(usage_error(format!(
+            "{shown}: name the file .xlsx or .csv, or give --format xlsx|csv"
+        ))),
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -139,11 +219,65 @@ fn parse_reading(arg: &str) -> Result<SelectedReading, String> {
     })
 }
 
+/// Reads and evaluates a project file with the command line's options; every failure is
+/// one line, `file:line:col` where the project file is at fault.
+fn evaluate_file(
+    project: &Path,
+    fx_rate: Option<&str>,
+    readings: &[String],
+    rules: Option<&Path>,
+    lang: LangArg,
+    strict: bool,
+) -> Result<Report, Failure> {
+    let base = Arc::new(rule_base(rules)?);
+    let file = project.display().to_string();
+    let text_in = std::fs::read_to_string(project)
+        .map_err(|e| usage_error(format!("{file}:0:0: cannot read the project file: {e}")))?;
+    let parsed = parse_project(&file, &text_in, &base)
+        .map_err(|e| usage_error(e.render(Lang::from(lang))))?;
+    let mut selected = Vec::new();
+    for r in readings {
+        selected.push(parse_reading(r).map_err(|e| usage_error(format!("--reading {r}: {e}")))?);
+    }
+    if let Some(r) = fx_rate {
+        let param = parse_decimal(r).map_err(|e| usage_error(format!("--fx-rate: {e}")))?;
+        selected.push(SelectedReading {
+            id: FX_READING.to_owned(),
+            param: Some(param),
+        });
+    }
+    let options = EvalOptions {
+        readings: selected,
+        strict,
+    };
+    let report = evaluate(&base, &parsed, &options).map_err(|e| {
+        let (line, col) = match &e {
+            EvalError::YearNotCovered { project, year }
+            | EvalError::TooLarge { project, year, .. } => {
+                locate_year(&text_in, project.as_deref(), *year)
+            }
+            EvalError::OfferOutOfRange { offer, .. }
+            | EvalError::OfferNotApplicable { offer, .. }
+            | EvalError::DuplicateOffer { offer, .. } => {
+                offer_position(&text_in, &base.catalog, *offer)
+            }
+            // Errors of the command line's own options.
+            _ => return usage_error(eval_error(&e, Lang::from(lang))),
+        };
+        usage_error(format!(
+            "{file}:{line}:{col}: {}",
+            eval_error(&e, Lang::from(lang))
+        ))
+    })?;
+    Ok(report)
+}
+
 /// Runs one command and returns what to print on standard output.
 pub fn run(command: Command) -> Result<String, Failure> {
     match command {
         Command::Calc {
             project,
+            format,
             json: as_json,
             fx_rate,
             readings,
@@ -152,63 +286,32 @@ pub fn run(command: Command) -> Result<String, Failure> {
             verbose,
             strict,
         } => {
-            let base = Arc::new(rule_base(rules.as_deref())?);
-            let file = project.display().to_string();
-            let text_in = std::fs::read_to_string(&project).map_err(|e| {
-                usage_error(format!("{file}:0:0: cannot read the project file: {e}"))
-            })?;
-            let parsed = parse_project(&file, &text_in, &base)
-                .map_err(|e| usage_error(e.render(Lang::from(lang))))?;
-            let mut selected = Vec::new();
-            for r in &readings {
-                selected.push(
-                    parse_reading(r).map_err(|e| usage_error(format!("--reading {r}: {e}")))?,
-                );
-            }
-            if let Some(r) = fx_rate {
-                let param =
-                    parse_decimal(&r).map_err(|e| usage_error(format!("--fx-rate: {e}")))?;
-                selected.push(SelectedReading {
-                    id: FX_READING.to_owned(),
-                    param: Some(param),
-                });
-            }
-            let options = EvalOptions {
-                readings: selected,
+            let report = evaluate_file(
+                &project,
+                fx_rate.as_deref(),
+                &readings,
+                rules.as_deref(),
+                lang,
                 strict,
+            )?;
+            let format = if as_json {
+                CalcFormat::Json
+            } else {
+                format.unwrap_or(CalcFormat::Text)
             };
-            let report = evaluate(&base, &parsed, &options).map_err(|e| {
-                let (line, col) = match &e {
-                    EvalError::YearNotCovered { project, year }
-                    | EvalError::TooLarge { project, year, .. } => {
-                        locate_year(&text_in, project.as_deref(), *year)
-                    }
-                    EvalError::OfferOutOfRange { offer, .. }
-                    | EvalError::OfferNotApplicable { offer, .. }
-                    | EvalError::DuplicateOffer { offer, .. } => {
-                        offer_position(&text_in, &base.catalog, *offer)
-                    }
-                    // Errors of the command line's own options.
-                    _ => return usage_error(eval_error(&e, Lang::from(lang))),
-                };
-                usage_error(format!(
-                    "{file}:{line}:{col}: {}",
-                    eval_error(&e, Lang::from(lang))
-                ))
-            })?;
             let lang = Lang::from(lang);
-            Ok(if as_json {
-                let mut s =
-                    serde_json::to_string_pretty(&json::to_json(&report, lang)).map_err(|e| {
-                        Failure {
+            Ok(match format {
+                CalcFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&json::to_json(&report, lang))
+                        .map_err(|e| Failure {
                             code: 1,
                             message: e.to_string(),
-                        }
-                    })?;
-                s.push('\n');
-                s
-            } else {
-                text::render(
+                        })?;
+                    s.push('\n');
+                    s
+                }
+                CalcFormat::Csv => csv::to_csv(&report, lang),
+                CalcFormat::Text => text::render(
                     &report,
                     lang,
                     if verbose {
@@ -216,8 +319,40 @@ pub fn run(command: Command) -> Result<String, Failure> {
                     } else {
                         text::Detail::Normal
                     },
-                )
+                ),
             })
+        }
+        Command::Export {
+            project,
+            output,
+            format,
+            fx_rate,
+            readings,
+            rules,
+            lang,
+            strict,
+        } => {
+            let format = export_format(&output, format)?;
+            let report = evaluate_file(
+                &project,
+                fx_rate.as_deref(),
+                &readings,
+                rules.as_deref(),
+                lang,
+                strict,
+            )?;
+            let lang = Lang::from(lang);
+            let bytes = match format {
+                ExportFormat::Csv => csv::to_csv(&report, lang).into_bytes(),
+                ExportFormat::Xlsx => xlsx::to_xlsx(&report, lang).map_err(|e| Failure {
+                    code: 1,
+                    message: format!("{}: the workbook could not be made: {e}", output.display()),
+                })?,
+            };
+            write_atomic(&output, &bytes).map_err(|e| {
+                usage_error(format!("{}: cannot write the file: {e}", output.display()))
+            })?;
+            Ok(String::new())
         }
         Command::Check { dir } => {
             let base = Arc::new(rule_base(dir.as_deref())?);

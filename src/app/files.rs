@@ -52,8 +52,8 @@ pub fn read_project(path: &Path, base: &RuleBase, lang: Lang) -> Result<ProjectF
 }
 
 /// Writes `text` to `path` atomically: a temporary file beside it, then a rename, so a
-/// crash or a full disk never leaves half a project file.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+/// crash or a full disk never leaves half a file (a project, an exported spreadsheet).
+pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     let name = path.file_name().map_or_else(
         || "project.ron".into(),
@@ -63,10 +63,11 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         Some(d) => d.join(format!(".{name}.tmp")),
         None => PathBuf::from(format!(".{name}.tmp")),
     };
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    std::fs::write(&tmp, contents)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
 }
 
 /// Saves to the current path, or asks for one (`as_new`, or no path yet).
