@@ -207,3 +207,23 @@ fn a_saved_file_loads_back_equal() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_results_export_to_excel_from_the_menu() {
+    let dir = std::env::temp_dir().join(format!("incentives-app-x-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("results.xlsx");
+    let mut h = harness(app(false));
+    type_into(&mut h, FDI_2024, "20000000");
+    h.get_by_label("文件").click();
+    h.run();
+    h.get_by_label("导出 Excel…").click();
+    h.run();
+    type_into(&mut h, "文件路径：", &path.display().to_string());
+    h.get_by_label("保存").click();
+    h.run();
+    let bytes = std::fs::read(&path).expect("the workbook is written");
+    // An .xlsx file is a zip archive.
+    assert_eq!(&bytes[..2], b"PK", "{:?}", h.state().status);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -20,6 +20,31 @@ pub enum Action {
     Quit,
 }
 
+/// What a chosen path is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Open,
+    Save,
+    /// Export the report in one of the formats officers exchange.
+    Export(Export),
+}
+
+/// The export formats of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    Xlsx,
+    Csv,
+}
+
+impl Export {
+    fn extension(self) -> &'static str {
+        match self {
+            Export::Xlsx => "xlsx",
+            Export::Csv => "csv",
+        }
+    }
+}
+
 /// Dialog state.
 #[derive(Default)]
 pub struct FilesState {
@@ -27,8 +52,8 @@ pub struct FilesState {
     pub native_dialogs: bool,
     /// An action waiting for "discard unsaved changes?".
     pub pending: Option<Action>,
-    /// The typed-path window: `Some(true)` to open, `Some(false)` to save.
-    pub path_prompt: Option<bool>,
+    /// The typed-path window and what the path is for.
+    pub path_prompt: Option<Purpose>,
     pub typed_path: String,
     /// The user agreed to close with unsaved changes.
     pub closing_confirmed: bool,
@@ -86,7 +111,7 @@ pub fn save(app: &mut IncentivesApp, as_new: bool) {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
-            app.files.path_prompt = Some(false);
+            app.files.path_prompt = Some(Purpose::Save);
         }
     }
 }
@@ -114,17 +139,68 @@ pub fn save_to(app: &mut IncentivesApp, path: &Path) {
 
 /// A native dialog's choice, or `None` (no dialog here, or cancelled).
 fn pick(app: &IncentivesApp, open: bool) -> Option<PathBuf> {
+    pick_for(app, if open { Purpose::Open } else { Purpose::Save })
+}
+
+fn pick_for(app: &IncentivesApp, purpose: Purpose) -> Option<PathBuf> {
     if !app.files.native_dialogs {
         return None;
     }
-    let dialog = rfd::FileDialog::new().add_filter(
-        t(app.lang, "项目文件 (RON)", "Project file (RON)"),
-        &["ron"],
-    );
-    if open {
-        dialog.pick_file()
-    } else {
-        dialog.set_file_name("project.ron").save_file()
+    let lang = app.lang;
+    match purpose {
+        Purpose::Open => rfd::FileDialog::new()
+            .add_filter(t(lang, "项目文件 (RON)", "Project file (RON)"), &["ron"])
+            .pick_file(),
+        Purpose::Save => rfd::FileDialog::new()
+            .add_filter(t(lang, "项目文件 (RON)", "Project file (RON)"), &["ron"])
+            .set_file_name("project.ron")
+            .save_file(),
+        Purpose::Export(e) => rfd::FileDialog::new()
+            .add_filter(e.extension(), &[e.extension()])
+            .set_file_name(format!("report.{}", e.extension()))
+            .save_file(),
+    }
+}
+
+/// Exports the current report; asks for a path (a dialog, or a typed path).
+pub fn export(app: &mut IncentivesApp, format: Export) {
+    match pick_for(app, Purpose::Export(format)) {
+        Some(p) => export_to(app, format, &p),
+        None => {
+            app.files.typed_path = format!("report.{}", format.extension());
+            app.files.path_prompt = Some(Purpose::Export(format));
+        }
+    }
+}
+
+/// Writes the current report to `path` in `format`, atomically.
+pub fn export_to(app: &mut IncentivesApp, format: Export, path: &Path) {
+    let lang = app.lang;
+    let Some(report) = &app.doc.report else {
+        app.say(
+            t(lang, "尚无结果可导出", "No results to export yet").to_owned(),
+            true,
+        );
+        return;
+    };
+    let bytes: Result<Vec<u8>, String> = match format {
+        Export::Csv => Ok(crate::render::csv::to_csv(report, lang).into_bytes()),
+        Export::Xlsx => crate::render::xlsx::to_xlsx(report, lang).map_err(|e| e.to_string()),
+    };
+    let result = bytes.and_then(|b| write_atomic(path, b).map_err(|e| e.to_string()));
+    match result {
+        Ok(()) => {
+            let m = format!("{}{}", t(lang, "已导出 ", "Exported "), path.display());
+            app.say(m, false);
+        }
+        Err(e) => {
+            let m = format!(
+                "{}: {}{e}",
+                path.display(),
+                t(lang, "导出失败：", "could not export: ")
+            );
+            app.say(m, true);
+        }
     }
 }
 
@@ -148,7 +224,7 @@ fn perform(app: &mut IncentivesApp, action: Action) {
             Some(p) => app.open_path(&p),
             None => {
                 app.files.typed_path.clear();
-                app.files.path_prompt = Some(true);
+                app.files.path_prompt = Some(Purpose::Open);
             }
         },
         Action::OpenPath(p) => app.open_path(&p),
@@ -206,11 +282,12 @@ pub fn dialogs_ui(app: &mut IncentivesApp, ctx: &egui::Context) {
             None => {}
         }
     }
-    if let Some(open) = app.files.path_prompt {
-        let title = if open {
-            t(lang, "打开项目文件", "Open a project file")
-        } else {
-            t(lang, "保存项目文件", "Save the project file")
+    if let Some(purpose) = app.files.path_prompt {
+        let open = purpose == Purpose::Open;
+        let title = match purpose {
+            Purpose::Open => t(lang, "打开项目文件", "Open a project file"),
+            Purpose::Save => t(lang, "保存项目文件", "Save the project file"),
+            Purpose::Export(_) => t(lang, "导出测算结果", "Export the results"),
         };
         let mut done = None;
         egui::Window::new(title)
@@ -244,10 +321,10 @@ pub fn dialogs_ui(app: &mut IncentivesApp, ctx: &egui::Context) {
             Some(true) => {
                 app.files.path_prompt = None;
                 let p = PathBuf::from(app.files.typed_path.trim());
-                if open {
-                    app.open_path(&p);
-                } else {
-                    save_to(app, &p);
+                match purpose {
+                    Purpose::Open => app.open_path(&p),
+                    Purpose::Save => save_to(app, &p),
+                    Purpose::Export(format) => export_to(app, format, &p),
                 }
             }
             Some(false) => app.files.path_prompt = None,

@@ -378,6 +378,15 @@ impl IncentivesApp {
                     files::save(self, true);
                     ui.close();
                 }
+                ui.separator();
+                if ui.button(t(lang, "导出 Excel…", "Export Excel…")).clicked() {
+                    files::export(self, files::Export::Xlsx);
+                    ui.close();
+                }
+                if ui.button(t(lang, "导出 CSV…", "Export CSV…")).clicked() {
+                    files::export(self, files::Export::Csv);
+                    ui.close();
+                }
             });
             ui.menu_button(t(lang, "语言", "Language"), |ui| {
                 if ui.radio(lang == Lang::Zh, "中文").clicked() {
