@@ -269,6 +269,8 @@ pub fn whatif_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
             unit_label(decl, lang)
         ))
         .y_axis_label(t(lang, "元", "CNY"))
+        .x_axis_formatter(|mark, _| axis_label(mark.value))
+        .y_axis_formatter(|mark, _| axis_label(mark.value))
         .show(ui, |plot| {
             let points: Vec<[f64; 2]> =
                 s.xs.iter()
@@ -324,6 +326,15 @@ pub fn whatif_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
             figure_of_input(catalog, slot, x, lang)
         ));
     }
+}
+
+/// A chart tick with grouped digits (`30,000,000`): chart coordinates only, never money
+/// that is added up.
+fn axis_label(v: f64) -> String {
+    if v.abs() >= 1e15 || v.fract() != 0.0 {
+        return format!("{v}");
+    }
+    crate::money::group_thousands(&format!("{v:.0}"))
 }
 
 fn unit_label(decl: &crate::pack::InputDecl, lang: Lang) -> &'static str {
