@@ -52,8 +52,8 @@ pub fn read_project(path: &Path, base: &RuleBase, lang: Lang) -> Result<ProjectF
 }
 
 /// Writes `text` to `path` atomically: a temporary file beside it, then a rename, so a
-/// crash or a full disk never leaves half a project file.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+/// crash or a full disk never leaves half a project file (or half a PDF).
+pub fn write_atomic(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     let name = path.file_name().map_or_else(
         || "project.ron".into(),
