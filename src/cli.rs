@@ -1,6 +1,6 @@
-//! The command line: `calc`, `export`, `check`, `rules`, `inputs`. Errors in the user's
-//! files exit with code 2 and one line naming file:line:col; failed golden examples exit
-//! with code 1.
+//! The command line: `calc`, `report`, `export`, `check`, `rules`, `inputs`. Errors in the
+//! user's files exit with code 2 and one line naming file:line:col; failed golden examples
+//! exit with code 1.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +14,9 @@ use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
 use incentives::messages::eval_error;
 use incentives::money::parse_decimal;
 use incentives::pack::{Amount, Lang, Level};
+use incentives::project::ProjectFile;
 use incentives::project::{locate_year, offer_position, parse_project};
+use incentives::render::pdf::{report_pdf, PdfMeta};
 use incentives::render::{csv, json, text, xlsx};
 use incentives::report::{EvalOptions, Report, SelectedReading};
 
@@ -92,6 +94,37 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Write the report of a project file for an approval file: an A4 PDF with the
+    /// per-year table, every input, each line by policy document with its clause, the
+    /// 口径, a review statement and a sign-off block.
+    Report {
+        /// The project file (RON; see docs/project-file.md).
+        project: PathBuf,
+        /// Where to write the report.
+        #[arg(short = 'o', long = "output", value_name = "OUT.pdf")]
+        output: PathBuf,
+        /// The file format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Pdf)]
+        format: ReportFormat,
+        /// Short for `--reading fdi_usd_converted=R` (as in `calc`).
+        #[arg(long, value_name = "R")]
+        fx_rate: Option<String>,
+        /// Select an alternative reading by id, `ID` or `ID=VALUE` (repeatable).
+        #[arg(long = "reading", value_name = "ID[=VALUE]")]
+        readings: Vec<String>,
+        /// Load rule packs from this folder instead of the embedded ones (the report then
+        /// says that the rules are not the official set, unless they are the same texts).
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+        /// Refuse an officer's offer outside the policy range (as in `calc`).
+        #[arg(long)]
+        strict: bool,
+        /// The date printed on the report; today (UTC) when absent.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+    },
     /// Validate rule packs and run their golden examples.
     Check {
         /// A folder of rule packs; the embedded packs when absent.
@@ -159,6 +192,13 @@ fn export_format(out: &Path, asked: Option<ExportFormat>) -> Result<ExportFormat
     }
 }
 
+/// The formats `incentives report` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// An A4 PDF (Typst layout, fonts embedded).
+    Pdf,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum LangArg {
     Zh,
@@ -219,59 +259,6 @@ fn parse_reading(arg: &str) -> Result<SelectedReading, String> {
     })
 }
 
-/// Reads and evaluates a project file with the command line's options; every failure is
-/// one line, `file:line:col` where the project file is at fault.
-fn evaluate_file(
-    project: &Path,
-    fx_rate: Option<&str>,
-    readings: &[String],
-    rules: Option<&Path>,
-    lang: LangArg,
-    strict: bool,
-) -> Result<Report, Failure> {
-    let base = Arc::new(rule_base(rules)?);
-    let file = project.display().to_string();
-    let text_in = std::fs::read_to_string(project)
-        .map_err(|e| usage_error(format!("{file}:0:0: cannot read the project file: {e}")))?;
-    let parsed = parse_project(&file, &text_in, &base)
-        .map_err(|e| usage_error(e.render(Lang::from(lang))))?;
-    let mut selected = Vec::new();
-    for r in readings {
-        selected.push(parse_reading(r).map_err(|e| usage_error(format!("--reading {r}: {e}")))?);
-    }
-    if let Some(r) = fx_rate {
-        let param = parse_decimal(r).map_err(|e| usage_error(format!("--fx-rate: {e}")))?;
-        selected.push(SelectedReading {
-            id: FX_READING.to_owned(),
-            param: Some(param),
-        });
-    }
-    let options = EvalOptions {
-        readings: selected,
-        strict,
-    };
-    let report = evaluate(&base, &parsed, &options).map_err(|e| {
-        let (line, col) = match &e {
-            EvalError::YearNotCovered { project, year }
-            | EvalError::TooLarge { project, year, .. } => {
-                locate_year(&text_in, project.as_deref(), *year)
-            }
-            EvalError::OfferOutOfRange { offer, .. }
-            | EvalError::OfferNotApplicable { offer, .. }
-            | EvalError::DuplicateOffer { offer, .. } => {
-                offer_position(&text_in, &base.catalog, *offer)
-            }
-            // Errors of the command line's own options.
-            _ => return usage_error(eval_error(&e, Lang::from(lang))),
-        };
-        usage_error(format!(
-            "{file}:{line}:{col}: {}",
-            eval_error(&e, Lang::from(lang))
-        ))
-    })?;
-    Ok(report)
-}
-
 /// Runs one command and returns what to print on standard output.
 pub fn run(command: Command) -> Result<String, Failure> {
     match command {
@@ -286,13 +273,13 @@ pub fn run(command: Command) -> Result<String, Failure> {
             verbose,
             strict,
         } => {
-            let report = evaluate_file(
+            let (report, _) = evaluate_file(
                 &project,
-                fx_rate.as_deref(),
-                &readings,
                 rules.as_deref(),
-                lang,
+                &readings,
+                fx_rate.as_deref(),
                 strict,
+                Lang::from(lang),
             )?;
             let format = if as_json {
                 CalcFormat::Json
@@ -322,6 +309,49 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 ),
             })
         }
+        Command::Report {
+            project,
+            output,
+            format,
+            fx_rate,
+            readings,
+            rules,
+            lang,
+            strict,
+            date,
+        } => {
+            let lang = Lang::from(lang);
+            let date = match date {
+                Some(d) => check_date(&d).map_err(|e| usage_error(format!("--date {d}: {e}")))?,
+                None => today_utc(),
+            };
+            let (report, parsed) = evaluate_file(
+                &project,
+                rules.as_deref(),
+                &readings,
+                fx_rate.as_deref(),
+                strict,
+                lang,
+            )?;
+            let file_name = project
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
+            let meta = PdfMeta::new(&date, file_name.as_deref(), Some(&parsed));
+            let bytes = match format {
+                ReportFormat::Pdf => report_pdf(&report, lang, &meta),
+            }
+            .map_err(|e| Failure {
+                code: 1,
+                message: e.to_string(),
+            })?;
+            write_atomic(&output, bytes).map_err(|e| {
+                usage_error(format!(
+                    "{}:0:0: cannot write the report: {e}",
+                    output.display()
+                ))
+            })?;
+            Ok(String::new())
+        }
         Command::Export {
             project,
             output,
@@ -333,15 +363,15 @@ pub fn run(command: Command) -> Result<String, Failure> {
             strict,
         } => {
             let format = export_format(&output, format)?;
-            let report = evaluate_file(
-                &project,
-                fx_rate.as_deref(),
-                &readings,
-                rules.as_deref(),
-                lang,
-                strict,
-            )?;
             let lang = Lang::from(lang);
+            let (report, _) = evaluate_file(
+                &project,
+                rules.as_deref(),
+                &readings,
+                fx_rate.as_deref(),
+                strict,
+                lang,
+            )?;
             let bytes = match format {
                 ExportFormat::Csv => csv::to_csv(&report, lang).into_bytes(),
                 ExportFormat::Xlsx => xlsx::to_xlsx(&report, lang).map_err(|e| Failure {
@@ -445,6 +475,105 @@ pub fn run(command: Command) -> Result<String, Failure> {
             Ok(out)
         }
     }
+}
+
+/// Reads, parses and evaluates a project file with the command line's options; every
+/// failure is one line naming the file (and the place, where there is one), exit code 2.
+fn evaluate_file(
+    project: &Path,
+    rules: Option<&Path>,
+    readings: &[String],
+    fx_rate: Option<&str>,
+    strict: bool,
+    lang: Lang,
+) -> Result<(Report, ProjectFile), Failure> {
+    let base = Arc::new(rule_base(rules)?);
+    let file = project.display().to_string();
+    let text_in = std::fs::read_to_string(project)
+        .map_err(|e| usage_error(format!("{file}:0:0: cannot read the project file: {e}")))?;
+    let parsed = parse_project(&file, &text_in, &base).map_err(|e| usage_error(e.render(lang)))?;
+    let mut selected = Vec::new();
+    for r in readings {
+        selected.push(parse_reading(r).map_err(|e| usage_error(format!("--reading {r}: {e}")))?);
+    }
+    if let Some(r) = fx_rate {
+        let param = parse_decimal(r).map_err(|e| usage_error(format!("--fx-rate: {e}")))?;
+        selected.push(SelectedReading {
+            id: FX_READING.to_owned(),
+            param: Some(param),
+        });
+    }
+    let options = EvalOptions {
+        readings: selected,
+        strict,
+    };
+    let report = evaluate(&base, &parsed, &options).map_err(|e| {
+        let (line, col) = match &e {
+            EvalError::YearNotCovered { project, year }
+            | EvalError::TooLarge { project, year, .. } => {
+                locate_year(&text_in, project.as_deref(), *year)
+            }
+            EvalError::OfferOutOfRange { offer, .. }
+            | EvalError::OfferNotApplicable { offer, .. }
+            | EvalError::DuplicateOffer { offer, .. } => {
+                offer_position(&text_in, &base.catalog, *offer)
+            }
+            // Errors of the command line's own options.
+            _ => return usage_error(eval_error(&e, lang)),
+        };
+        usage_error(format!("{file}:{line}:{col}: {}", eval_error(&e, lang)))
+    })?;
+    Ok((report, parsed))
+}
+
+/// `YYYY-MM-DD` with a real month and day, as written.
+fn check_date(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let ok = parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    let (y, mo, d) = if ok {
+        (
+            parts[0].parse::<i64>().unwrap_or(0),
+            parts[1].parse::<u32>().unwrap_or(0),
+            parts[2].parse::<u32>().unwrap_or(0),
+        )
+    } else {
+        (0, 0, 0)
+    };
+    if !ok || !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) {
+        return Err("write the date as YYYY-MM-DD, e.g. 2025-06-30".into());
+    }
+    Ok(t.to_owned())
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Today's date in UTC as `YYYY-MM-DD` (civil from days since 1970-01-01).
+fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// The input catalogue as text, grouped by where each input is written in a project file.

@@ -50,6 +50,9 @@ pub struct RuleBase {
     pub rules: Vec<RuleSlot>,
     /// English names of the lead agencies, by their Chinese name.
     pub agencies: HashMap<String, String>,
+    /// A short content hash of the pack texts this base was loaded from
+    /// ([`rules_fingerprint`]); equal to [`embedded_fingerprint`] for the official set.
+    pub fingerprint: String,
 }
 
 /// Where a rule sits in the rule base: its document, its place there, its stacking group.
@@ -129,6 +132,46 @@ pub fn embedded_source(file: &str) -> Option<&'static str> {
         .iter()
         .find(|(name, _)| *name == file)
         .map(|(_, text)| *text)
+}
+
+/// A short, stable content hash of a set of rule-pack texts: 64-bit FNV-1a over each
+/// file's name (without its folder) and text, in name order, as 16 hex digits. A leading
+/// byte-order mark is not part of a text, so the same packs copied to a folder hash alike.
+pub fn rules_fingerprint(files: &[(String, String)]) -> String {
+    let mut named: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(f, t)| {
+            let name = f.rsplit(['/', '\\']).next().unwrap_or(f);
+            (name, strip_bom(t))
+        })
+        .collect();
+    named.sort();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (name, text) in named {
+        feed(&(name.len() as u64).to_le_bytes());
+        feed(name.as_bytes());
+        feed(&(text.len() as u64).to_le_bytes());
+        feed(text.as_bytes());
+    }
+    format!("{h:016x}")
+}
+
+/// The fingerprint of the rule packs shipped inside the binary (the official set).
+pub fn embedded_fingerprint() -> &'static str {
+    static FINGERPRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    FINGERPRINT.get_or_init(|| {
+        let files: Vec<(String, String)> = EMBEDDED_RULES
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+            .collect();
+        rules_fingerprint(&files)
+    })
 }
 
 /// The rule packs shipped inside the binary.
@@ -589,6 +632,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
     }
     catalog.used_by = used_by;
     Ok(RuleBase {
+        fingerprint: rules_fingerprint(&files),
         agencies,
         catalog: Arc::new(catalog),
         groups,

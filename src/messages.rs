@@ -117,6 +117,27 @@ pub fn figure_of_input(catalog: &InputCatalog, slot: usize, value: Decimal, lang
     }
 }
 
+/// A given value of input `slot`, as a person reads it: a number in its unit, 是/否, the
+/// option's label, a year.
+pub fn value_text(catalog: &InputCatalog, slot: usize, value: Value, lang: Lang) -> String {
+    match value {
+        Value::Num(d) => figure_of_input(catalog, slot, d, lang),
+        Value::Flag(b) => t(
+            lang,
+            if b { "是" } else { "否" },
+            if b { "yes" } else { "no" },
+        )
+        .to_owned(),
+        Value::Choice(i) => match catalog.decls.get(slot).map(|d| &d.kind) {
+            Some(InputKind::Choice(options)) => options
+                .get(i as usize)
+                .map_or_else(|| i.to_string(), |o| o.label.get(lang).to_owned()),
+            _ => i.to_string(),
+        },
+        Value::Year(y) => y.to_string(),
+    }
+}
+
 /// What an expression is, in words: "当年实际到位外资金额 − 外方股东贷款".
 pub fn describe_expr(catalog: &InputCatalog, e: &Expr, rule: &Rule, lang: Lang) -> String {
     match e {

@@ -77,7 +77,7 @@ pub fn read_project(path: &Path, base: &RuleBase, lang: Lang) -> Result<ProjectF
 }
 
 /// Writes `text` to `path` atomically: a temporary file beside it, then a rename, so a
-/// crash or a full disk never leaves half a file (a project, an exported spreadsheet).
+/// crash or a full disk never leaves half a file (a project, a spreadsheet, a PDF).
 pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     let name = path.file_name().map_or_else(

@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod pdf;
 mod table;
 pub mod text;
 pub mod xlsx;
