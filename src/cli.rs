@@ -323,7 +323,7 @@ pub fn run(command: Command) -> Result<String, Failure> {
             let lang = Lang::from(lang);
             let date = match date {
                 Some(d) => check_date(&d).map_err(|e| usage_error(format!("--date {d}: {e}")))?,
-                None => today_utc(),
+                None => incentives::render::pdf::today_utc(),
             };
             let (report, parsed) = evaluate_file(
                 &project,
@@ -557,23 +557,6 @@ fn days_in_month(y: i64, m: u32) -> u32 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
-}
-
-/// Today's date in UTC as `YYYY-MM-DD` (civil from days since 1970-01-01).
-fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// The input catalogue as text, grouped by where each input is written in a project file.

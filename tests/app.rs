@@ -227,3 +227,22 @@ fn the_results_export_to_excel_from_the_menu() {
     assert_eq!(&bytes[..2], b"PK", "{:?}", h.state().status);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_printed_report_exports_from_the_menu() {
+    let dir = std::env::temp_dir().join(format!("incentives-app-p-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.pdf");
+    let mut h = harness(app(false));
+    type_into(&mut h, FDI_2024, "20000000");
+    h.get_by_label("文件").click();
+    h.run();
+    h.get_by_label("导出 PDF…").click();
+    h.run();
+    type_into(&mut h, "文件路径：", &path.display().to_string());
+    h.get_by_label("保存").click();
+    h.run();
+    let bytes = std::fs::read(&path).expect("the report is written");
+    assert_eq!(&bytes[..5], b"%PDF-", "{:?}", h.state().status);
+    let _ = std::fs::remove_dir_all(&dir);
+}

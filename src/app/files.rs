@@ -32,6 +32,7 @@ pub enum Purpose {
 /// The export formats of the report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Export {
+    Pdf,
     Xlsx,
     Csv,
 }
@@ -39,6 +40,7 @@ pub enum Export {
 impl Export {
     fn extension(self) -> &'static str {
         match self {
+            Export::Pdf => "pdf",
             Export::Xlsx => "xlsx",
             Export::Csv => "csv",
         }
@@ -184,6 +186,7 @@ pub fn export_to(app: &mut IncentivesApp, format: Export, path: &Path) {
         return;
     };
     let bytes: Result<Vec<u8>, String> = match format {
+        Export::Pdf => report_pdf(app),
         Export::Csv => Ok(crate::render::csv::to_csv(report, lang).into_bytes()),
         Export::Xlsx => crate::render::xlsx::to_xlsx(report, lang).map_err(|e| e.to_string()),
     };
@@ -331,4 +334,79 @@ pub fn dialogs_ui(app: &mut IncentivesApp, ctx: &egui::Context) {
             None => {}
         }
     }
+}
+
+/// The printed report of the current project, as PDF bytes.
+fn report_pdf(app: &IncentivesApp) -> Result<Vec<u8>, String> {
+    let Some(report) = &app.doc.report else {
+        return Err(t(app.lang, "尚无结果", "No results yet").to_owned());
+    };
+    let file_name = app
+        .doc
+        .path
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    let meta = crate::render::pdf::PdfMeta::new(
+        &crate::render::pdf::today_utc(),
+        file_name.as_deref(),
+        Some(&app.doc.project),
+    );
+    crate::render::pdf::report_pdf(report, app.lang, &meta).map_err(|e| e.to_string())
+}
+
+/// Prints the report: hands the PDF to the system print service (`lp`) where there is
+/// one, otherwise opens it in the default viewer.
+pub fn print(app: &mut IncentivesApp) {
+    let lang = app.lang;
+    let bytes = match report_pdf(app) {
+        Ok(b) => b,
+        Err(e) => {
+            app.say(e, true);
+            return;
+        }
+    };
+    let path = std::env::temp_dir().join(format!("incentives-report-{}.pdf", std::process::id()));
+    if let Err(e) = write_atomic(&path, bytes) {
+        app.say(format!("{}: {e}", path.display()), true);
+        return;
+    }
+    let printed = std::process::Command::new("lp").arg(&path).status();
+    let message = match printed {
+        Ok(s) if s.success() => format!(
+            "{}{}",
+            t(lang, "已送交打印：", "Sent to the printer: "),
+            path.display()
+        ),
+        _ => {
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else if cfg!(windows) {
+                "explorer"
+            } else {
+                "xdg-open"
+            };
+            match std::process::Command::new(opener).arg(&path).spawn() {
+                Ok(_) => format!(
+                    "{}{}",
+                    t(
+                        lang,
+                        "没有打印服务，已在查看器中打开：",
+                        "No print service; opened in the viewer: "
+                    ),
+                    path.display()
+                ),
+                Err(_) => format!(
+                    "{}{}",
+                    t(
+                        lang,
+                        "没有打印服务，报告已保存：",
+                        "No print service; the report is saved at "
+                    ),
+                    path.display()
+                ),
+            }
+        }
+    };
+    app.say(message, false);
 }

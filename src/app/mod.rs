@@ -379,6 +379,14 @@ impl IncentivesApp {
                     ui.close();
                 }
                 ui.separator();
+                if ui.button(t(lang, "导出 PDF…", "Export PDF…")).clicked() {
+                    files::export(self, files::Export::Pdf);
+                    ui.close();
+                }
+                if ui.button(t(lang, "打印…", "Print…")).clicked() {
+                    files::print(self);
+                    ui.close();
+                }
                 if ui.button(t(lang, "导出 Excel…", "Export Excel…")).clicked() {
                     files::export(self, files::Export::Xlsx);
                     ui.close();
