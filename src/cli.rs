@@ -197,6 +197,8 @@ fn export_format(out: &Path, asked: Option<ExportFormat>) -> Result<ExportFormat
 pub enum ReportFormat {
     /// An A4 PDF (Typst layout, fonts embedded).
     Pdf,
+    /// An Excel workbook: the per-year table and every line (as `export`).
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -338,12 +340,10 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 .map(|n| n.to_string_lossy().into_owned());
             let meta = PdfMeta::new(&date, file_name.as_deref(), Some(&parsed));
             let bytes = match format {
-                ReportFormat::Pdf => report_pdf(&report, lang, &meta),
+                ReportFormat::Pdf => report_pdf(&report, lang, &meta).map_err(|e| e.to_string()),
+                ReportFormat::Xlsx => xlsx::to_xlsx(&report, lang).map_err(|e| e.to_string()),
             }
-            .map_err(|e| Failure {
-                code: 1,
-                message: e.to_string(),
-            })?;
+            .map_err(|message| Failure { code: 1, message })?;
             write_atomic(&output, bytes).map_err(|e| {
                 usage_error(format!(
                     "{}:0:0: cannot write the report: {e}",

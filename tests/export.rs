@@ -356,3 +356,26 @@ fn export_errors_are_one_line_with_exit_2() {
     assert!(!out.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn report_format_xlsx_writes_the_same_workbook_as_export() {
+    let dir = std::env::temp_dir().join(format!("incentives-report-xlsx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let via_report = dir.join("a.xlsx");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_incentives"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "report",
+            "examples/manufacturer.ron",
+            "--format",
+            "xlsx",
+            "-o",
+        ])
+        .arg(&via_report)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(&via_report).unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+    let _ = std::fs::remove_dir_all(&dir);
+}
