@@ -47,26 +47,11 @@ pub enum Command {
         /// Short for `--format json`.
         #[arg(long, conflicts_with = "format")]
         json: bool,
-        /// Short for `--reading fdi_usd_converted=R`: the foreign-capital reward's USD base
-        /// converted at this USD→CNY rate before the rate applies (the alternative 口径).
-        #[arg(long, value_name = "R")]
-        fx_rate: Option<String>,
-        /// Select an alternative reading by id, `ID` or `ID=VALUE` for one that takes a
-        /// parameter (repeatable; `incentives rules` lists them).
-        #[arg(long = "reading", value_name = "ID[=VALUE]")]
-        readings: Vec<String>,
-        /// Load rule packs from this folder instead of the embedded ones.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-        lang: LangArg,
+        #[command(flatten)]
+        eval: EvalArgs,
         /// Explain every line in full, including ineligible and not-in-force ones.
         #[arg(long)]
         verbose: bool,
-        /// Refuse an officer's offer outside the policy range instead of bringing it into
-        /// the range (and an offer on a line that pays nothing).
-        #[arg(long)]
-        strict: bool,
     },
     /// Evaluate a project file and write the breakdown as a spreadsheet: an Excel
     /// workbook (a summary sheet and a lines sheet) or CSV.
@@ -79,20 +64,8 @@ pub enum Command {
         /// The file's format; by default, from the name of OUT.
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: Option<ExportFormat>,
-        /// As for `calc`: the foreign-capital reward's USD base converted at this rate.
-        #[arg(long, value_name = "R")]
-        fx_rate: Option<String>,
-        /// As for `calc`: an alternative reading, `ID` or `ID=VALUE` (repeatable).
-        #[arg(long = "reading", value_name = "ID[=VALUE]")]
-        readings: Vec<String>,
-        /// Load rule packs from this folder instead of the embedded ones.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-        lang: LangArg,
-        /// As for `calc`: refuse an officer's offer outside the policy range.
-        #[arg(long)]
-        strict: bool,
+        #[command(flatten)]
+        eval: EvalArgs,
     },
     /// Write the report of a project file for an approval file: an A4 PDF with the
     /// per-year table, every input, each line by policy document with its clause, the
@@ -106,21 +79,8 @@ pub enum Command {
         /// The file format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Pdf)]
         format: ReportFormat,
-        /// Short for `--reading fdi_usd_converted=R` (as in `calc`).
-        #[arg(long, value_name = "R")]
-        fx_rate: Option<String>,
-        /// Select an alternative reading by id, `ID` or `ID=VALUE` (repeatable).
-        #[arg(long = "reading", value_name = "ID[=VALUE]")]
-        readings: Vec<String>,
-        /// Load rule packs from this folder instead of the embedded ones (the report then
-        /// says that the rules are not the official set, unless they are the same texts).
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-        lang: LangArg,
-        /// Refuse an officer's offer outside the policy range (as in `calc`).
-        #[arg(long)]
-        strict: bool,
+        #[command(flatten)]
+        eval: EvalArgs,
         /// The date printed on the report; today (UTC) when absent.
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
@@ -142,6 +102,29 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
+}
+
+/// The options every command that evaluates a project file takes.
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// Short for `--reading fdi_usd_converted=R`: the foreign-capital reward's USD base
+    /// converted at this USD→CNY rate before the rate applies (the alternative 口径).
+    #[arg(long, value_name = "R")]
+    fx_rate: Option<String>,
+    /// Select an alternative reading by id, `ID` or `ID=VALUE` for one that takes a
+    /// parameter (repeatable; `incentives rules` lists them).
+    #[arg(long = "reading", value_name = "ID[=VALUE]")]
+    readings: Vec<String>,
+    /// Load rule packs from this folder instead of the embedded ones (a report then says
+    /// that they are not the official set, unless they are the same texts).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    /// Refuse an officer's offer outside the policy range instead of bringing it into the
+    /// range (and an offer on a line that pays nothing).
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -268,27 +251,16 @@ pub fn run(command: Command) -> Result<String, Failure> {
             project,
             format,
             json: as_json,
-            fx_rate,
-            readings,
-            rules,
-            lang,
+            eval,
             verbose,
-            strict,
         } => {
-            let (report, _) = evaluate_file(
-                &project,
-                rules.as_deref(),
-                &readings,
-                fx_rate.as_deref(),
-                strict,
-                Lang::from(lang),
-            )?;
+            let (report, _) = evaluate_file(&project, &eval)?;
             let format = if as_json {
                 CalcFormat::Json
             } else {
                 format.unwrap_or(CalcFormat::Text)
             };
-            let lang = Lang::from(lang);
+            let lang = Lang::from(eval.lang);
             Ok(match format {
                 CalcFormat::Json => {
                     let mut s = serde_json::to_string_pretty(&json::to_json(&report, lang))
@@ -315,26 +287,15 @@ pub fn run(command: Command) -> Result<String, Failure> {
             project,
             output,
             format,
-            fx_rate,
-            readings,
-            rules,
-            lang,
-            strict,
+            eval,
             date,
         } => {
-            let lang = Lang::from(lang);
+            let lang = Lang::from(eval.lang);
             let date = match date {
                 Some(d) => check_date(&d).map_err(|e| usage_error(format!("--date {d}: {e}")))?,
                 None => incentives::render::pdf::today_utc(),
             };
-            let (report, parsed) = evaluate_file(
-                &project,
-                rules.as_deref(),
-                &readings,
-                fx_rate.as_deref(),
-                strict,
-                lang,
-            )?;
+            let (report, parsed) = evaluate_file(&project, &eval)?;
             let file_name = project
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned());
@@ -356,22 +317,11 @@ pub fn run(command: Command) -> Result<String, Failure> {
             project,
             output,
             format,
-            fx_rate,
-            readings,
-            rules,
-            lang,
-            strict,
+            eval,
         } => {
             let format = export_format(&output, format)?;
-            let lang = Lang::from(lang);
-            let (report, _) = evaluate_file(
-                &project,
-                rules.as_deref(),
-                &readings,
-                fx_rate.as_deref(),
-                strict,
-                lang,
-            )?;
+            let lang = Lang::from(eval.lang);
+            let (report, _) = evaluate_file(&project, &eval)?;
             let bytes = match format {
                 ExportFormat::Csv => csv::to_csv(&report, lang).into_bytes(),
                 ExportFormat::Xlsx => xlsx::to_xlsx(&report, lang).map_err(|e| Failure {
@@ -479,15 +429,10 @@ pub fn run(command: Command) -> Result<String, Failure> {
 
 /// Reads, parses and evaluates a project file with the command line's options; every
 /// failure is one line naming the file (and the place, where there is one), exit code 2.
-fn evaluate_file(
-    project: &Path,
-    rules: Option<&Path>,
-    readings: &[String],
-    fx_rate: Option<&str>,
-    strict: bool,
-    lang: Lang,
-) -> Result<(Report, ProjectFile), Failure> {
-    let base = Arc::new(rule_base(rules)?);
+fn evaluate_file(project: &Path, args: &EvalArgs) -> Result<(Report, ProjectFile), Failure> {
+    let lang = Lang::from(args.lang);
+    let (readings, fx_rate, strict) = (&args.readings, args.fx_rate.as_deref(), args.strict);
+    let base = Arc::new(rule_base(args.rules.as_deref())?);
     let file = project.display().to_string();
     let text_in = std::fs::read_to_string(project)
         .map_err(|e| usage_error(format!("{file}:0:0: cannot read the project file: {e}")))?;
