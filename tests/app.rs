@@ -246,3 +246,17 @@ fn the_printed_report_exports_from_the_menu() {
     assert_eq!(&bytes[..5], b"%PDF-", "{:?}", h.state().status);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_self_check_gives_the_distance_to_the_next_tier() {
+    // 65号 §13: 28,000,000 USD pays 2%; more than 30,000,000 pays 4%, so another
+    // 2,000,001 USD lifts the minimum to 30,000,001 × 4% = 1,200,000.04 (+640,000.04).
+    let mut h = harness(app(false));
+    type_into(&mut h, FDI_2024, "28000000");
+    h.state_mut().view = View::SelfCheck;
+    h.run();
+    let found = h.query_all_by_label_contains("2,000,001 美元").count();
+    assert!(found >= 1, "the next tier is shown");
+    // Both 65号 and 107号 give the same distance.
+    assert_eq!(h.query_all_by_label_contains("+640,000.04 元").count(), 2);
+}

@@ -38,7 +38,14 @@ pub fn selfcheck_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
             }
             ui.separator();
             if let Some(report) = &app.doc.report {
-                super::whatif::next_tiers_ui(ui, &app.rules.base, &app.doc, report, lang);
+                super::whatif::next_tiers_ui(
+                    ui,
+                    &mut app.whatif.next_tiers,
+                    &app.rules.base,
+                    &app.doc,
+                    report,
+                    lang,
+                );
                 ui.separator();
                 possibly_eligible_ui(ui, report, lang);
             }

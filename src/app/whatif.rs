@@ -10,7 +10,8 @@ use rust_decimal::Decimal;
 
 use crate::inputs::InputCatalog;
 use crate::insight::{
-    default_range, next_tiers, sweep, thresholds, to_plot, InsightError, Sweep, ThresholdKind,
+    default_range, next_tiers, sweep, thresholds, to_plot, InsightError, NextTier, Sweep,
+    ThresholdKind,
 };
 use crate::lang::Lang;
 use crate::load::RuleBase;
@@ -34,6 +35,8 @@ pub struct WhatIfState {
     sweep: Option<Sweep>,
     error: Option<String>,
     made_for: Option<SweepKey>,
+    /// The distances to the next tier, with the evaluation they were computed for.
+    pub next_tiers: Option<(u64, Vec<NextTier>)>,
 }
 
 /// Number inputs of a year that some rule compares against a threshold: first those the
@@ -347,13 +350,24 @@ fn unit_label(decl: &crate::pack::InputDecl, lang: Lang) -> &'static str {
 /// How far the next tier is, for every rule with thresholds the project's figures meet.
 pub fn next_tiers_ui(
     ui: &mut egui::Ui,
+    cache: &mut Option<(u64, Vec<NextTier>)>,
     base: &Arc<RuleBase>,
     doc: &Scenario,
     report: &Report,
     lang: Lang,
 ) {
     ui.label(RichText::new(t(lang, "距下一档", "Distance to the next tier")).strong());
-    let tiers = next_tiers(base, &doc.project, &doc.options, report);
+    // Each distance re-evaluates the project: done once per evaluation, not per frame.
+    if cache.as_ref().is_none_or(|(g, _)| *g != doc.generation) {
+        *cache = Some((
+            doc.generation,
+            next_tiers(base, &doc.project, &doc.options, report),
+        ));
+    }
+    let tiers = cache
+        .as_ref()
+        .map(|(_, t)| t.as_slice())
+        .unwrap_or_default();
     if tiers.is_empty() {
         ui.label(t(lang, "暂无。", "None."));
         return;
