@@ -463,6 +463,44 @@ pub fn line_figure(line: &Line, lang: Lang) -> String {
     }
 }
 
+/// The per-year table's column headers, the same words in every medium.
+pub fn summary_headers(lang: Lang) -> [&'static str; 6] {
+    match lang {
+        Lang::Zh => [
+            "年度",
+            "确定可获",
+            "协商额",
+            "仅上限",
+            "税费减免",
+            "金额未定",
+        ],
+        Lang::En => [
+            "Year",
+            "Definite",
+            "Offered",
+            "Up to",
+            "Tax & fees",
+            "No amount",
+        ],
+    }
+}
+
+/// One sentence per 口径 a shown line of `report` rests on, with the parameter given.
+pub fn bases(report: &Report, lang: Lang) -> Vec<String> {
+    report
+        .readings_taken()
+        .into_iter()
+        .map(|(_, reading, selected)| {
+            reading_sentence(
+                reading,
+                selected.is_some(),
+                selected.and_then(|r| r.param),
+                lang,
+            )
+        })
+        .collect()
+}
+
 /// What the per-year table's columns mean, with the definite total and the count of
 /// support in kind: printed under the table by every front end.
 pub fn summary_note(total: &crate::report::Summary, lang: Lang) -> String {

@@ -6,8 +6,7 @@ use egui::{Color32, RichText};
 
 use crate::lang::Lang;
 use crate::messages::{
-    disposition_label, explain, leads, line_figure, money, reading_sentence, reason, summary_note,
-    t,
+    bases, disposition_label, explain, leads, line_figure, money, reason, summary_note, t,
 };
 use crate::money::{fen_string, group_thousands};
 use crate::report::{Disposition, Line, Report, Summary};
@@ -155,13 +154,7 @@ pub fn results_ui(app: &mut IncentivesApp, ui: &mut egui::Ui) {
                     .small(),
                 );
             }
-            for (_, reading, selected) in report.readings_taken() {
-                let s = reading_sentence(
-                    reading,
-                    selected.is_some(),
-                    selected.and_then(|r| r.param),
-                    lang,
-                );
+            for s in bases(report, lang) {
                 ui.add(egui::Label::new(RichText::new(s).small()).wrap());
             }
             ui.separator();

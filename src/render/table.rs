@@ -120,26 +120,9 @@ pub(crate) fn line_rows(report: &Report, lang: Lang) -> Vec<[Cell; LINE_COLUMNS]
 /// How many columns the per-year table has.
 pub(crate) const SUMMARY_COLUMNS: usize = 6;
 
-/// The per-year table's column headers (the same words as the text table).
+/// The per-year table's column headers.
 pub(crate) fn summary_headers(lang: Lang) -> [&'static str; SUMMARY_COLUMNS] {
-    match lang {
-        Lang::Zh => [
-            "年度",
-            "确定可获",
-            "协商额",
-            "仅上限",
-            "税费减免",
-            "金额未定",
-        ],
-        Lang::En => [
-            "Year",
-            "Definite",
-            "Offered",
-            "Up to",
-            "Tax & fees",
-            "No amount",
-        ],
-    }
+    crate::messages::summary_headers(lang)
 }
 
 fn summary_cells(first: Cell, s: &Summary) -> [Cell; SUMMARY_COLUMNS] {

@@ -6,8 +6,8 @@
 use unicode_width::UnicodeWidthStr;
 
 use crate::messages::{
-    describe_node, disposition_label, explain, leads, line_figure, money, reading_sentence, reason,
-    summary_note, t,
+    bases, describe_node, disposition_label, explain, leads, line_figure, money, reason,
+    summary_headers, summary_note, t,
 };
 use crate::money::fen_string;
 use crate::money::group_thousands;
@@ -106,24 +106,7 @@ fn amount_cell(v: rust_decimal::Decimal) -> String {
 
 /// The answer first: per year, firm and project lines together, one column per kind.
 fn summary_table(out: &mut String, report: &Report, lang: Lang) {
-    let heads = match lang {
-        Lang::Zh => [
-            "年度",
-            "确定可获",
-            "协商额",
-            "仅上限",
-            "税费减免",
-            "金额未定",
-        ],
-        Lang::En => [
-            "Year",
-            "Definite",
-            "Offered",
-            "Up to",
-            "Tax & fees",
-            "No amount",
-        ],
-    };
+    let heads = summary_headers(lang);
     let widths = [6, 16, 15, 16, 15, 11];
     let row = |cells: [String; 6]| -> String {
         let mut line = left(&cells[0], widths[0]);
@@ -166,13 +149,7 @@ fn summary_table(out: &mut String, report: &Report, lang: Lang) {
 
 /// The 口径 the figures rest on, each once; none when no line the reader sees takes one.
 fn bases_block(out: &mut String, report: &Report, lang: Lang) {
-    for (_, reading, selected) in report.readings_taken() {
-        let s = reading_sentence(
-            reading,
-            selected.is_some(),
-            selected.and_then(|r| r.param),
-            lang,
-        );
+    for s in bases(report, lang) {
         out.push_str(&wrap(&s, WIDTH, "", "  "));
         out.push('\n');
     }

@@ -10,7 +10,7 @@
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use crate::messages::{reading_sentence, summary_note, t};
+use crate::messages::{summary_note, t};
 use crate::money::fen_string;
 use crate::pack::Lang;
 use crate::report::Report;
@@ -135,14 +135,8 @@ fn summary_sheet(
     }
     row += 2;
     sheet.write_string(row, 0, summary_note(&report.total, lang))?;
-    for (_, reading, selected) in report.readings_taken() {
+    for s in crate::messages::bases(report, lang) {
         row += 1;
-        let s = reading_sentence(
-            reading,
-            selected.is_some(),
-            selected.and_then(|r| r.param),
-            lang,
-        );
         sheet.write_string(row, 0, s)?;
     }
     sheet.set_column_width(0, 10)?;
