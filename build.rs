@@ -4,9 +4,14 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// `const NAME: &[(&str, &str)]` holding every `*.ext` file directly inside `dir`.
-fn embed(code: &mut String, name: &str, doc: &str, dir: &Path, ext: &str) {
-    println!("cargo:rerun-if-changed={}", dir.display());
+/// `const NAME: &[(&str, &str)]` holding every `*.ext` file directly inside `folder`.
+fn embed(code: &mut String, name: &str, doc: &str, root: &Path, folder: &str, ext: &str) {
+    // Paths are given relative to the package and included through the compiler's own
+    // CARGO_MANIFEST_DIR: worktrees sharing one target folder share this script's output
+    // (cargo hashes the package path relative to the workspace), so an absolute path
+    // here would embed another checkout's rules.
+    println!("cargo:rerun-if-changed={folder}");
+    let dir = root.join(folder);
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -20,32 +25,34 @@ fn embed(code: &mut String, name: &str, doc: &str, dir: &Path, ext: &str) {
     let _ = writeln!(code, "/// {doc}: (file name, contents).");
     let _ = writeln!(code, "pub const {name}: &[(&str, &str)] = &[");
     for file in &names {
-        let path = dir.join(file);
-        println!("cargo:rerun-if-changed={}", path.display());
+        println!("cargo:rerun-if-changed={folder}/{file}");
         let _ = writeln!(
             code,
-            "    ({file:?}, include_str!({:?})),",
-            path.display().to_string()
+            "    ({file:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),",
+            format!("/{folder}/{file}")
         );
     }
     code.push_str("];\n");
 }
 
 fn main() {
-    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR is set by cargo");
+    let root = Path::new(&root);
     let mut code = String::new();
     embed(
         &mut code,
         "EMBEDDED_RULES",
         "Rule packs embedded at build time",
-        &rules,
+        root,
+        "rules",
         ".ron",
     );
     embed(
         &mut code,
         "EMBEDDED_SOURCES",
         "Policy texts the packs quote, embedded at build time",
-        &rules.join("sources"),
+        root,
+        "rules/sources",
         ".txt",
     );
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"))
