@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use crate::inputs::{describe_raw, typed_value, InputCatalog, Value};
 use crate::pack::*;
+use crate::spans::{split_named, At, LineIndex};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
@@ -43,6 +44,8 @@ fn one_line(text: &str) -> String {
 pub struct RuleBase {
     pub catalog: Arc<InputCatalog>,
     pub groups: Vec<StackingGroup>,
+    /// The file each stacking group came from.
+    pub group_files: Vec<String>,
     pub documents: Vec<Document>,
     /// The file each document came from.
     pub document_files: Vec<String>,
@@ -225,7 +228,8 @@ pub fn ron_options() -> Options {
     Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
-/// Parses RON, turning the error into `file:line:col: message`.
+/// Parses RON, turning the error into `file:line:col: message`; an error inside a rule
+/// names the rule.
 pub fn parse_ron<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadError> {
     if text.trim().is_empty() {
         return Err(LoadError {
@@ -236,12 +240,16 @@ pub fn parse_ron<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadE
             message: "the file is empty".into(),
         });
     }
-    ron_options().from_str(text).map_err(|e| LoadError {
-        file: file.into(),
-        line: e.span.start.line,
-        col: e.span.start.col,
-        rule: None,
-        message: e.code.to_string(),
+    ron_options().from_str(text).map_err(|e| {
+        let message = e.code.to_string();
+        let (rule, message) = split_named(&message);
+        LoadError {
+            file: file.into(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            rule: rule.map(str::to_owned),
+            message: message.to_owned(),
+        }
     })
 }
 
@@ -339,29 +347,16 @@ pub(crate) fn offset_of(text: &str, line: usize, col: usize) -> usize {
     text.len()
 }
 
-/// The id of the `Rule(` that encloses a position, for syntax errors inside a rule.
-fn enclosing_rule(text: &str, line: usize, col: usize) -> Option<String> {
-    let at = offset_of(text, line, col);
-    let start = text[..at].rfind("Rule(")?;
-    let after = &text[start..];
-    let id_at = after.find("id:")?;
-    let rest = after[id_at + 3..].trim_start().strip_prefix('"')?;
-    Some(rest.split('"').next()?.to_owned())
-}
-
-/// Where a struct with `id: "<id>"` starts being named.
-fn locate_id(text: &str, id: &str) -> usize {
-    let quoted = format!("\"{id}\"");
-    let mut from = 0;
-    while let Some(i) = text[from..].find(&quoted) {
-        let at = from + i;
-        let before = text[..at].trim_end();
-        if before.ends_with("id:") {
-            return at;
-        }
-        from = at + quoted.len();
+/// A load error at a place the parser recorded (`0:0` where none is known).
+fn error_at(file: &str, at: At, rule: Option<&str>, message: String) -> LoadError {
+    let (line, col) = at.line_col().unwrap_or((0, 0));
+    LoadError {
+        file: file.to_owned(),
+        line,
+        col,
+        rule: rule.map(str::to_owned),
+        message,
     }
-    text.find(&quoted).unwrap_or(0)
 }
 
 /// Loads a set of named RON texts into a cross-checked rule base.
@@ -373,111 +368,86 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         .collect();
     let mut catalog = InputCatalog::default();
     let mut groups: Vec<StackingGroup> = Vec::new();
-    let mut documents: Vec<(String, String, Document)> = Vec::new();
+    let mut group_files: Vec<String> = Vec::new();
+    let mut documents: Vec<(String, &str, Document)> = Vec::new();
     let mut agencies: HashMap<String, String> = HashMap::new();
 
     // Inputs and groups first, so that documents can be checked against them.
-    let mut input_files: Vec<(String, String, usize)> = Vec::new();
+    let mut input_places: Vec<(String, String, At)> = Vec::new();
     for (file, text) in &files {
         match file_kind(file, text)? {
             FileKind::Agencies => {
                 let parsed: AgenciesFile = parse_ron(file, text)?;
-                for a in parsed.agencies {
+                let index = LineIndex::new(text);
+                for mut a in parsed.agencies {
+                    a.spans.place(&index);
                     if agencies.insert(a.zh.clone(), a.en).is_some() {
-                        let (line, col) = line_col(text, locate_id(text, &a.zh));
-                        return Err(LoadError {
-                            file: file.clone(),
-                            line,
-                            col,
-                            rule: None,
-                            message: format!("agency `{}` is translated twice", a.zh),
-                        });
+                        return Err(error_at(
+                            file,
+                            a.spans.at(),
+                            None,
+                            format!("agency `{}` is translated twice", a.zh),
+                        ));
                     }
                 }
             }
             FileKind::Inputs => {
                 let parsed: InputsFile = parse_ron(file, text)?;
-                for g in parsed.groups {
-                    let at = locate_id(text, &g.id);
-                    catalog.add_group(g).map_err(|message| {
-                        let (line, col) = line_col(text, at);
-                        LoadError {
-                            file: file.clone(),
-                            line,
-                            col,
-                            rule: None,
-                            message,
-                        }
-                    })?;
+                let index = LineIndex::new(text);
+                for mut g in parsed.groups {
+                    g.spans.place(&index);
+                    let at = g.spans.at();
+                    catalog
+                        .add_group(g)
+                        .map_err(|message| error_at(file, at, None, message))?;
                 }
                 for mut decl in parsed.inputs {
-                    let at = locate_id(text, &decl.id);
-                    input_files.push((file.clone(), decl.id.clone(), at));
+                    decl.spans.place(&index);
+                    let at = decl.spans.at();
+                    input_places.push((file.clone(), decl.id.clone(), at));
                     if decl.group.is_none() {
                         decl.group.clone_from(&parsed.group);
                     }
                     let id = decl.id.clone();
                     catalog.add(decl).map_err(|message| {
-                        let (line, col) = line_col(text, at);
-                        LoadError {
-                            file: file.clone(),
-                            line,
-                            col,
-                            rule: None,
-                            message: format!("input `{id}`: {message}"),
-                        }
+                        error_at(file, at, None, format!("input `{id}`: {message}"))
                     })?;
                 }
             }
             FileKind::Stacking => {
                 let parsed: StackingFile = parse_ron(file, text)?;
-                for g in parsed.groups {
+                let index = LineIndex::new(text);
+                for mut g in parsed.groups {
+                    g.spans.place(&index);
+                    for clause in &mut g.governed_by {
+                        clause.spans.place(&index);
+                    }
                     if groups.iter().any(|x| x.id == g.id) {
-                        let (line, col) = line_col(text, locate_id(text, &g.id));
-                        return Err(LoadError {
-                            file: file.clone(),
-                            line,
-                            col,
-                            rule: None,
-                            message: format!("stacking group `{}` is declared twice", g.id),
-                        });
+                        return Err(error_at(
+                            file,
+                            g.spans.at(),
+                            None,
+                            format!("stacking group `{}` is declared twice", g.id),
+                        ));
                     }
                     groups.push(g);
+                    group_files.push(file.clone());
                 }
             }
             FileKind::Document => {
-                let doc: Document = parse_ron(file, text).map_err(|mut e| {
-                    e.rule = enclosing_rule(text, e.line, e.col);
-                    e
-                })?;
-                documents.push((file.clone(), text.clone(), doc));
+                let doc: Document = parse_ron(file, text)?;
+                documents.push((file.clone(), text, doc));
             }
         }
     }
     if let Err(message) = catalog.finish() {
         // Point at the input the message names, if it names one.
-        let (file, line, col) = input_files
+        let (file, at) = input_places
             .iter()
             .find(|(_, id, _)| message.contains(&format!("`{id}`")))
-            .and_then(|(f, _, at)| {
-                let text = &files.iter().find(|x| &x.0 == f)?.1;
-                let (l, c) = line_col(text, *at);
-                Some((f.clone(), l, c))
-            })
-            .unwrap_or_else(|| {
-                (
-                    files.first().map_or_else(String::new, |f| f.0.clone()),
-                    0,
-                    0,
-                )
-            });
-        return Err(LoadError {
-            file,
-            line,
-            col,
-            rule: None,
-            message,
-        });
+            .map(|(f, _, at)| (f.as_str(), *at))
+            .unwrap_or_else(|| (files.first().map_or("", |f| f.0.as_str()), At::default()));
+        return Err(error_at(file, at, None, message));
     }
     if documents.is_empty() {
         return Err(LoadError {
@@ -511,20 +481,17 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         .flat_map(|(_, _, d)| d.readings.iter().cloned())
         .collect();
     for (doc_index, (file, text, mut doc)) in documents.into_iter().enumerate() {
-        let doc_err = |message: String| {
-            let (line, col) = line_col(&text, text.find("number").unwrap_or(0));
-            LoadError {
-                file: file.clone(),
-                line,
-                col,
-                rule: None,
-                message,
-            }
-        };
-        check_period(&doc.in_force).map_err(|m| doc_err(format!("in_force: {m}")))?;
+        let index = LineIndex::new(text);
+        place_document(&mut doc, &index);
+        let doc_err = |at: At, message: String| error_at(&file, at, None, message);
+        check_period(&doc.in_force)
+            .map_err(|m| doc_err(doc.spans.field("in_force"), format!("in_force: {m}")))?;
         for r in &doc.readings {
             if !seen_readings.insert(r.id.clone()) {
-                return Err(doc_err(format!("reading `{}` is declared twice", r.id)));
+                return Err(doc_err(
+                    r.spans.at(),
+                    format!("reading `{}` is declared twice", r.id),
+                ));
             }
             if let Some(p) = &r.param {
                 let twice = reading_decls
@@ -533,55 +500,21 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                     .count()
                     > 1;
                 if twice {
-                    let (line, col) = line_col(&text, locate_id(&text, &p.id));
-                    return Err(LoadError {
-                        file: file.clone(),
-                        line,
-                        col,
-                        rule: None,
-                        message: format!("parameter `{}` is declared twice", p.id),
-                    });
+                    return Err(doc_err(
+                        p.spans.at(),
+                        format!("parameter `{}` is declared twice", p.id),
+                    ));
                 }
             }
         }
-        resolve_area(&catalog, &mut doc).map_err(|(message, needle)| {
-            let from = text
-                .find("applies_in")
-                .or_else(|| text.find("level"))
-                .unwrap_or(0);
-            let (line, col, _) = match needle {
-                Some(n) => locate_quoted(&text, &n, from),
-                None => {
-                    let (l, c) = line_col(&text, from);
-                    (l, c, from)
-                }
-            };
-            LoadError {
-                file: file.clone(),
-                line,
-                col,
-                rule: None,
-                message,
-            }
-        })?;
+        let area_at = doc.spans.field("applies_in");
+        resolve_area(&catalog, &mut doc, &index)
+            .map_err(|(message, at)| doc_err(at.unwrap_or(area_at), message))?;
         for (rule_index, rule) in doc.rules.iter_mut().enumerate() {
-            let at = locate_id(&text, &rule.id);
+            let rule_at = rule.spans.at();
             let rule_id = rule.id.clone();
-            let err = |message: String, needle: Option<&str>| {
-                let (line, col) = match needle {
-                    Some(n) => {
-                        let (l, c, _) = locate_quoted(&text, n, at);
-                        (l, c)
-                    }
-                    None => line_col(&text, at),
-                };
-                LoadError {
-                    file: file.clone(),
-                    line,
-                    col,
-                    rule: Some(rule_id.clone()),
-                    message,
-                }
+            let err = |message: String, at: Option<At>| {
+                error_at(&file, at.unwrap_or(rule_at), Some(&rule_id), message)
             };
             if !seen_rules.insert(rule.id.clone()) {
                 return Err(err("a rule with this id is already loaded".into(), None));
@@ -592,22 +525,21 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                         format!(
                             "unknown stacking group `{g}` (declare it in a StackingGroups file)"
                         ),
-                        Some(g),
+                        Some(rule.spans.field("stacking")),
                     )
                 })?),
                 None => None,
             };
             let mut resolver = Resolver {
                 catalog: &catalog,
+                index: &index,
                 per: rule.per,
                 has_base: rule.base.is_some(),
                 readings: &reading_decls,
                 alternatives: Vec::new(),
                 read: Vec::new(),
             };
-            resolver
-                .rule(rule)
-                .map_err(|(m, needle)| err(m, needle.as_deref()))?;
+            resolver.rule(rule).map_err(|(m, at)| err(m, at))?;
             rule.check_sites().map_err(|m| err(m, None))?;
             let mut read = std::mem::take(&mut resolver.read);
             read.sort_unstable();
@@ -616,11 +548,20 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 used_by[slot].push(rule.id.clone());
             }
             if let Some(p) = &rule.in_force {
-                check_period(p).map_err(|m| err(format!("in_force: {m}"), None))?;
+                check_period(p).map_err(|m| {
+                    err(
+                        format!("in_force: {m}"),
+                        Some(rule.spans.field("in_force")),
+                    )
+                })?;
             }
             for ex in &rule.examples {
-                check_example(&catalog, ex, &all_rule_ids, &reading_decls)
-                    .map_err(|m| err(format!("example `{}`: {m}", ex.name), Some(&ex.name)))?;
+                check_example(&catalog, ex, &all_rule_ids, &reading_decls).map_err(|m| {
+                    err(
+                        format!("example `{}`: {m}", ex.name),
+                        Some(ex.spans.at()),
+                    )
+                })?;
             }
             rules.push(
                 RuleSlot::new(doc_index, rule_index, group)
@@ -636,10 +577,30 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         agencies,
         catalog: Arc::new(catalog),
         groups,
+        group_files,
         documents: resolved_docs,
         document_files,
         rules,
     })
+}
+
+/// Turns the parser's addresses in a document (outside the rules' conditions and
+/// figures, which the resolver places as it reads them) into lines and columns.
+fn place_document(doc: &mut Document, index: &LineIndex) {
+    doc.spans.place(index);
+    doc.source.spans.place(index);
+    for r in &mut doc.readings {
+        r.spans.place(index);
+        if let Some(p) = &mut r.param {
+            p.spans.place(index);
+        }
+    }
+    for rule in &mut doc.rules {
+        rule.spans.place(index);
+        for ex in &mut rule.examples {
+            ex.spans.place(index);
+        }
+    }
 }
 
 fn check_period(p: &Period) -> Result<(), String> {
@@ -650,7 +611,11 @@ fn check_period(p: &Period) -> Result<(), String> {
 }
 
 /// Resolves a document's `applies_in` and checks it agrees with its `level`.
-fn resolve_area(catalog: &InputCatalog, doc: &mut Document) -> Result<(), ResolveError> {
+fn resolve_area(
+    catalog: &InputCatalog,
+    doc: &mut Document,
+    index: &LineIndex,
+) -> Result<(), ResolveError> {
     let Some(AppliesIn::District {
         id,
         firm_flag,
@@ -673,9 +638,13 @@ fn resolve_area(catalog: &InputCatalog, doc: &mut Document) -> Result<(), Resolv
         )
     })?;
     *district = slot;
+    index.place(&mut id.at);
+    if let Some(f) = firm_flag.as_mut() {
+        index.place(&mut f.at);
+    }
     id.index = catalog
         .option_index(slot, &id.id)
-        .map_err(|m| (format!("applies_in: {m}"), Some(id.id.clone())))?;
+        .map_err(|m| (format!("applies_in: {m}"), Some(id.at)))?;
     let label = match &catalog.decls[slot].kind {
         InputKind::Choice(options) => options[id.index as usize].label.zh.clone(),
         _ => String::new(),
@@ -691,21 +660,21 @@ fn resolve_area(catalog: &InputCatalog, doc: &mut Document) -> Result<(), Resolv
                         Level::Municipal => "Municipal".to_owned(),
                     }
                 ),
-                Some(id.id.clone()),
+                Some(id.at),
             ))
         }
     }
     if let Some(f) = firm_flag {
         let fslot = catalog
             .slot(&f.id)
-            .ok_or_else(|| (catalog.unknown(&f.id), Some(f.id.clone())))?;
+            .ok_or_else(|| (catalog.unknown(&f.id), Some(f.at)))?;
         let decl = &catalog.decls[fslot];
         if !matches!(decl.kind, InputKind::Flag)
             || !matches!(decl.scope, Scope::Subject | Scope::SubjectYear)
         {
             return Err((
                 format!("firm_flag `{}` must be a yes/no input of the firm", f.id),
-                Some(f.id.clone()),
+                Some(f.at),
             ));
         }
         f.slot = fslot;
@@ -763,11 +732,14 @@ fn check_example(
     Ok(())
 }
 
-type ResolveError = (String, Option<String>);
+/// A message and, when it names one element, where that element is written.
+type ResolveError = (String, Option<At>);
 
 /// Fills input slots and option indices, and checks what a rule may refer to.
 struct Resolver<'a> {
     catalog: &'a InputCatalog,
+    /// Places each reference it resolves.
+    index: &'a LineIndex<'a>,
     per: Per,
     has_base: bool,
     readings: &'a [ReadingDecl],
@@ -813,10 +785,11 @@ impl Resolver<'_> {
     }
 
     fn input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
+        self.index.place(&mut r.at);
         let slot = self
             .catalog
             .slot(&r.id)
-            .ok_or_else(|| (self.catalog.unknown(&r.id), Some(r.id.clone())))?;
+            .ok_or_else(|| (self.catalog.unknown(&r.id), Some(r.at)))?;
         let scope = self.catalog.decls[slot].scope;
         if self.per == Per::SubjectYear && matches!(scope, Scope::Project | Scope::ProjectYear) {
             return Err((
@@ -824,7 +797,7 @@ impl Resolver<'_> {
                     "a per-firm rule cannot read the per-project input `{}`",
                     r.id
                 ),
-                Some(r.id.clone()),
+                Some(r.at),
             ));
         }
         r.slot = slot;
@@ -838,7 +811,8 @@ impl Resolver<'_> {
         } else {
             Err((
                 format!("reading `{id}` is not declared in any document's `readings`"),
-                Some(id.to_owned()),
+                // A reading's id is a plain string of the rule: the rule's place.
+                None,
             ))
         }
     }
@@ -852,16 +826,17 @@ impl Resolver<'_> {
                     "`{}` is not a number, so it cannot be used in arithmetic",
                     r.id
                 ),
-                Some(r.id.clone()),
+                Some(r.at),
             )),
         }
     }
 
     fn option(&self, slot: usize, o: &mut OptionRef) -> Result<(), ResolveError> {
+        self.index.place(&mut o.at);
         o.index = self
             .catalog
             .option_index(slot, &o.id)
-            .map_err(|m| (m, Some(o.id.clone())))?;
+            .map_err(|m| (m, Some(o.at)))?;
         Ok(())
     }
 
@@ -897,6 +872,7 @@ impl Resolver<'_> {
                 alt
             }
             Expr::Param(p) => {
+                self.index.place(&mut p.at);
                 let (reading, decl) = self
                     .readings
                     .iter()
@@ -909,7 +885,7 @@ impl Resolver<'_> {
                     .ok_or_else(|| {
                         (
                             format!("parameter `{}` is not declared by any reading", p.id),
-                            Some(p.id.clone()),
+                            Some(p.at),
                         )
                     })?;
                 if !self.alternatives.contains(&reading) {
@@ -918,7 +894,7 @@ impl Resolver<'_> {
                             "`Param(\"{}\")` may appear only inside the `alternative` of reading `{reading}`",
                             p.id
                         ),
-                        Some(p.id.clone()),
+                        Some(p.at),
                     ));
                 }
                 p.label = decl.label.clone();
@@ -942,7 +918,7 @@ impl Resolver<'_> {
                     InputKind::Flag => Ok(()),
                     _ => Err((
                         format!("`{}` is not a yes/no input", r.id),
-                        Some(r.id.clone()),
+                        Some(r.at),
                     )),
                 }
             }

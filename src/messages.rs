@@ -845,6 +845,7 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             let r = InputRef {
                 id: String::new(),
                 slot: *district,
+                at: Default::default(),
             };
             let name = option_label(catalog, &r, id.index, lang);
             let (what, seen) = match (observed, firm_flag) {

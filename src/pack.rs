@@ -8,6 +8,7 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
 use crate::money::Dec;
+use crate::spans::{At, Located, Spans};
 
 /// A bilingual label: Chinese first (the policy's language), English for the file and docs.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -93,13 +94,17 @@ impl<'de> Deserialize<'de> for Date {
 pub struct InputRef {
     pub id: String,
     pub slot: usize,
+    /// Where the id is written.
+    pub at: At,
 }
 
 impl<'de> Deserialize<'de> for InputRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Located { text, at } = Located::deserialize(d)?;
         Ok(InputRef {
-            id: String::deserialize(d)?,
+            id: text,
             slot: usize::MAX,
+            at,
         })
     }
 }
@@ -109,13 +114,17 @@ impl<'de> Deserialize<'de> for InputRef {
 pub struct OptionRef {
     pub id: String,
     pub index: u16,
+    /// Where the id is written.
+    pub at: At,
 }
 
 impl<'de> Deserialize<'de> for OptionRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Located { text, at } = Located::deserialize(d)?;
         Ok(OptionRef {
-            id: String::deserialize(d)?,
+            id: text,
             index: u16::MAX,
+            at,
         })
     }
 }
@@ -138,11 +147,14 @@ pub struct InputsFile {
 
 /// A section of the project form (项目基本情况, 外资, 研发创新 …), shown in `order`.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename = "FormGroup", deny_unknown_fields)]
+#[serde(remote = "Self", rename = "FormGroup", deny_unknown_fields)]
 pub struct InputGroup {
     pub id: String,
     pub label: Text,
     pub order: u16,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 /// The values a number input admits, inclusive; `whole` admits integers only.
@@ -159,7 +171,7 @@ pub struct ValueRange {
 
 /// One project-profile input, declared once; rules refer to it by `id`.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(rename = "Input", deny_unknown_fields)]
+#[serde(remote = "Self", rename = "Input", deny_unknown_fields)]
 pub struct InputDecl {
     pub id: String,
     pub label: Text,
@@ -178,6 +190,9 @@ pub struct InputDecl {
     #[serde(default)]
     pub group: Option<String>,
     pub help: Text,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 /// What values an input takes.
@@ -310,7 +325,18 @@ impl<'de> Deserialize<'de> for RawValue {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename = "Agencies", deny_unknown_fields)]
 pub struct AgenciesFile {
-    pub agencies: Vec<Text>,
+    pub agencies: Vec<Agency>,
+}
+
+/// A lead agency's Chinese name and its English name.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(remote = "Self", rename = "Agency", deny_unknown_fields)]
+pub struct Agency {
+    pub zh: String,
+    pub en: String,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -324,7 +350,7 @@ pub struct StackingFile {
 
 /// A set of rules of the same kind, declared once with the clause that governs it.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(rename = "Group", deny_unknown_fields)]
+#[serde(remote = "Self", rename = "Group", deny_unknown_fields)]
 pub struct StackingGroup {
     pub id: String,
     pub title: Text,
@@ -332,6 +358,9 @@ pub struct StackingGroup {
     /// The clauses that govern the overlap; empty for an overlap no clause governs.
     #[serde(default)]
     pub governed_by: Vec<Governing>,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -344,12 +373,15 @@ pub enum StackingPolicy {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Governing {
     pub document: String,
     pub clause: String,
     pub line: u32,
     pub quote: String,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -357,7 +389,7 @@ pub struct Governing {
 
 /// One policy document and the rules it holds.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(rename = "Document", deny_unknown_fields)]
+#[serde(remote = "Self", rename = "Document", deny_unknown_fields)]
 pub struct Document {
     /// 文号, e.g. 渝府办发〔2023〕65号.
     pub number: String,
@@ -377,6 +409,9 @@ pub struct Document {
     #[serde(default)]
     pub applies_in: Option<AppliesIn>,
     pub rules: Vec<Rule>,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 /// The area a district document applies to.
@@ -421,17 +456,20 @@ pub struct Repeal {
 }
 
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Source {
     /// A file under `rules/sources/`.
     pub file: String,
     /// First and last line of the document in that file.
     pub lines: (u32, u32),
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 /// A named alternative reading of the text, off unless the user selects it.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(rename = "Reading", deny_unknown_fields)]
+#[serde(remote = "Self", rename = "Reading", deny_unknown_fields)]
 pub struct ReadingDecl {
     pub id: String,
     pub title: Text,
@@ -442,11 +480,14 @@ pub struct ReadingDecl {
     /// A figure the user gives with the alternative (an exchange rate), read by `Param`.
     #[serde(default)]
     pub param: Option<ParamDecl>,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 /// The parameter of an alternative reading: selected as `--reading ID=VALUE`.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct ParamDecl {
     /// Referred to by `Param("id")`; unique across the loaded packs.
     pub id: String,
@@ -454,6 +495,9 @@ pub struct ParamDecl {
     pub unit: ParamUnit,
     /// The values accepted.
     pub range: ParamRange,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 /// The unit of a reading's parameter.
@@ -572,7 +616,7 @@ impl ReadingDecl {
 
 /// One clause that a firm can claim, or one a firm should see it is eligible for.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
     pub title: Text,
@@ -609,6 +653,9 @@ pub struct Rule {
     pub notes: Vec<Text>,
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 /// Kept apart in totals: grants are paid by government, tax benefits reduce tax, fee
@@ -682,12 +729,16 @@ pub struct ParamRef {
     pub reading: String,
     pub label: Text,
     pub unit: ParamUnit,
+    /// Where the id is written.
+    pub at: At,
 }
 
 impl<'de> Deserialize<'de> for ParamRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Located { text, at } = Located::deserialize(d)?;
         Ok(ParamRef {
-            id: String::deserialize(d)?,
+            id: text,
+            at,
             reading: String::new(),
             label: Text {
                 zh: String::new(),
@@ -810,7 +861,7 @@ pub enum Cap {
 
 /// A hand-computed case that runs under `cargo test` and `incentives check`.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Example {
     pub name: String,
     pub year: u16,
@@ -826,6 +877,9 @@ pub struct Example {
     #[serde(default)]
     pub options: ExampleOptions,
     pub expect: Vec<Expect>,
+    /// Where the fields were written (kept by the loader for its errors and checks).
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 #[derive(Clone, Debug, Deserialize, Default)]

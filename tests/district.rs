@@ -51,6 +51,7 @@ fn case(
         other_projects: others.iter().map(|o| map(o)).collect(),
         options: ExampleOptions::default(),
         expect: Vec::new(),
+        spans: Default::default(),
     };
     let file = example_project(base, &ex).unwrap();
     evaluate(base, &file, &EvalOptions::default()).unwrap()

@@ -103,6 +103,7 @@ fn run(c: &Case, arrived: u64) -> Report {
         other_projects: Vec::new(),
         options: ExampleOptions::default(),
         expect: Vec::new(),
+        spans: Default::default(),
     };
     let file = example_project(base(), &ex).expect("generated project is valid");
     let options = EvalOptions {

@@ -51,6 +51,7 @@ fn project(
         other_projects: Vec::new(),
         options: ExampleOptions::default(),
         expect: Vec::new(),
+        spans: Default::default(),
     };
     example_project(base(), &ex).expect("a valid project")
 }

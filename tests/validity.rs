@@ -41,6 +41,7 @@ fn evaluate_case(base: &Arc<RuleBase>, year: u16, inputs: &[(&str, RawValue)]) -
         other_projects: Vec::new(),
         options: ExampleOptions::default(),
         expect: Vec::new(),
+        spans: Default::default(),
     };
     let file = example_project(base, &ex).unwrap();
     evaluate(base, &file, &EvalOptions::default()).unwrap()
