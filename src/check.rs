@@ -1,26 +1,53 @@
-//! Golden examples: the hand-computed cases written beside each rule, run against the
-//! whole rule base (so stacking with other documents is part of what they check).
+//! What `incentives check` and `cargo test` verify of a rule base: every quote verbatim in
+//! its policy text and starting on its cited line, every source text present, every
+//! reference resolvable ([`verify`]); and the golden examples, the hand-computed cases
+//! written beside each rule, run against the whole rule base (so stacking with other
+//! documents is part of what they check).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use std::sync::Arc;
 
 use crate::engine::evaluate;
 use crate::inputs::Value;
-use crate::load::{typed_inputs, RuleBase};
+use crate::load::{embedded_source, typed_inputs, LoadError, RuleBase};
 use crate::money::fen_string;
 use crate::pack::{Amount, Benefit, Example, RawValue, Rule, Scope};
 use crate::project::{InputValues, Project, ProjectFile, Subject, Year};
 use crate::report::{EvalOptions, SelectedReading};
+use crate::spans::At;
 
 /// The outcome of one golden example.
 #[derive(Debug, Clone)]
 pub struct ExampleOutcome {
+    /// The pack file, line and column of the example's name.
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
     pub document: String,
     pub rule: String,
     pub example: String,
     /// Empty when the example holds.
     pub failures: Vec<String>,
+}
+
+impl ExampleOutcome {
+    /// A failed example as one line: `file:line:col: rule `id`: example "name" failed: …`.
+    pub fn finding(&self) -> LoadError {
+        LoadError {
+            file: self.file.clone(),
+            line: self.line,
+            col: self.col,
+            rule: Some(self.rule.clone()),
+            message: format!(
+                "example \"{}\" failed: {}",
+                self.example,
+                self.failures.join("; ")
+            ),
+        }
+    }
 }
 
 /// Per-document counts printed by `incentives check`.
@@ -223,7 +250,11 @@ pub fn run_all(base: &Arc<RuleBase>) -> Vec<ExampleOutcome> {
         let doc = &base.documents[slot.document()];
         let rule = base.rule(*slot);
         for ex in &rule.examples {
+            let (line, col) = ex.spans.at().line_col().unwrap_or((0, 0));
             out.push(ExampleOutcome {
+                file: base.document_files[slot.document()].clone(),
+                line,
+                col,
                 document: doc.number.clone(),
                 rule: rule.id.clone(),
                 example: ex.name.clone(),
@@ -267,4 +298,248 @@ pub fn summarise(base: &RuleBase, outcomes: &[ExampleOutcome]) -> Vec<DocumentSu
             s
         })
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Quotes, sources and references
+
+/// Where the policy texts the packs quote are read from.
+#[derive(Clone, Copy, Debug)]
+pub enum Sources<'a> {
+    /// The texts built into the binary (`rules/sources/`), for the embedded packs.
+    Embedded,
+    /// `DIR/sources/`, for `--rules DIR`.
+    Folder(&'a Path),
+}
+
+impl Sources<'_> {
+    /// The text of a source file, or why it cannot be had.
+    pub fn read(&self, file: &str) -> Result<Cow<'static, str>, String> {
+        // A pack names a file inside `sources/`, never a path to elsewhere.
+        if file.is_empty() || file.contains(['/', '\\']) || file == ".." || file == "." {
+            return Err(format!(
+                "source `{file}` must be a file name inside the sources folder"
+            ));
+        }
+        match self {
+            Sources::Embedded => embedded_source(file)
+                .map(Cow::Borrowed)
+                .ok_or_else(|| format!("source file `{file}` is not among the built-in texts")),
+            Sources::Folder(dir) => {
+                let path = dir.join("sources").join(file);
+                std::fs::read_to_string(&path)
+                    .map(|t| Cow::Owned(t.strip_prefix('\u{feff}').unwrap_or(&t).to_owned()))
+                    .map_err(|e| format!("source file {} cannot be read: {e}", path.display()))
+            }
+        }
+    }
+}
+
+/// A policy text with its whitespace removed, each kept byte knowing its line, so that a
+/// quote is found whatever line breaks and spaces the text and the pack put in it.
+pub struct NormalisedText {
+    text: String,
+    /// The 1-based source line of each byte of `text`.
+    line_of: Vec<u32>,
+    /// How many lines the source has.
+    pub lines: u32,
+}
+
+impl NormalisedText {
+    pub fn new(source: &str) -> NormalisedText {
+        let mut text = String::with_capacity(source.len());
+        let mut line_of = Vec::with_capacity(source.len());
+        let mut lines = 0u32;
+        for (i, line) in source.lines().enumerate() {
+            let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            lines = n;
+            for c in line.chars().filter(|c| !c.is_whitespace()) {
+                text.push(c);
+                line_of.extend(std::iter::repeat_n(n, c.len_utf8()));
+            }
+        }
+        NormalisedText {
+            text,
+            line_of,
+            lines,
+        }
+    }
+
+    /// The lines on which `quote` (whitespace removed) starts, in order; empty when the
+    /// quote is not in the text.
+    pub fn quote_lines(&self, quote: &str) -> Vec<u32> {
+        let needle: String = quote.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut found = Vec::new();
+        let Some(step) = needle.chars().next().map(char::len_utf8) else {
+            return found;
+        };
+        let mut from = 0;
+        while let Some(i) = self.text.get(from..).and_then(|t| t.find(&needle)) {
+            found.push(self.line_of[from + i]);
+            from += i + step;
+        }
+        found
+    }
+}
+
+/// One finding at a place: `file:line:col: rule `id`: message`.
+fn finding(file: &str, at: At, rule: Option<&str>, message: String) -> LoadError {
+    let (line, col) = at.line_col().unwrap_or((0, 0));
+    LoadError {
+        file: file.to_owned(),
+        line,
+        col,
+        rule: rule.map(str::to_owned),
+        message,
+    }
+}
+
+/// Checks what loading cannot: every document's source text is present and holds its
+/// lines; every rule's quote is in that text verbatim (whitespace aside), starting on its
+/// cited line, inside the document's lines; every stacking group has members and cites
+/// loaded documents whose texts hold its governing quotes; every lead agency has an
+/// English name. One finding per problem, each at the place in the pack it concerns.
+pub fn verify(base: &RuleBase, sources: &Sources) -> Vec<LoadError> {
+    let mut findings = Vec::new();
+    let mut texts: HashMap<&str, Result<NormalisedText, String>> = HashMap::new();
+    for (doc, file) in base.documents.iter().zip(&base.document_files) {
+        let source = &doc.source;
+        let text = texts
+            .entry(source.file.as_str())
+            .or_insert_with(|| sources.read(&source.file).map(|t| NormalisedText::new(&t)));
+        let text = match text {
+            Ok(text) => text,
+            Err(why) => {
+                let message = format!("{}: {why}", doc.number);
+                findings.push(finding(file, source.spans.field("file"), None, message));
+                continue;
+            }
+        };
+        let (first, last) = source.lines;
+        if first == 0 || first > last || last > text.lines {
+            findings.push(finding(
+                file,
+                source.spans.field("lines"),
+                None,
+                format!(
+                    "{}: lines ({first}, {last}) are not a range of {} ({} lines)",
+                    doc.number, source.file, text.lines
+                ),
+            ));
+        }
+        for rule in &doc.rules {
+            let starts = text.quote_lines(&rule.quote);
+            let problem = if starts.is_empty() {
+                Some((
+                    rule.spans.field("quote"),
+                    format!("the quote is not in {} (whitespace aside)", source.file),
+                ))
+            } else if !starts.contains(&rule.line) {
+                Some((
+                    rule.spans.field("line"),
+                    format!(
+                        "cited line {} but the quote starts on line {} of {}",
+                        rule.line,
+                        join(&starts),
+                        source.file
+                    ),
+                ))
+            } else if !(first..=last).contains(&rule.line) {
+                Some((
+                    rule.spans.field("line"),
+                    format!(
+                        "line {} is outside the document's lines ({first}, {last})",
+                        rule.line
+                    ),
+                ))
+            } else {
+                None
+            };
+            if let Some((at, message)) = problem {
+                findings.push(finding(file, at, Some(&rule.id), message));
+            }
+        }
+    }
+    let mut members = vec![0usize; base.groups.len()];
+    for slot in &base.rules {
+        if let Some(g) = slot.group() {
+            members[g] += 1;
+        }
+    }
+    for (i, group) in base.groups.iter().enumerate() {
+        let file = base.group_files.get(i).map_or("", String::as_str);
+        let named = |m: String| format!("stacking group `{}`: {m}", group.id);
+        if members[i] == 0 {
+            findings.push(finding(
+                file,
+                group.spans.at(),
+                None,
+                named("no loaded rule belongs to it".into()),
+            ));
+        }
+        for clause in &group.governed_by {
+            let Some(doc) = base.documents.iter().find(|d| d.number == clause.document) else {
+                findings.push(finding(
+                    file,
+                    clause.spans.field("document"),
+                    None,
+                    named(format!("cites {}, which is not loaded", clause.document)),
+                ));
+                continue;
+            };
+            let Some(Ok(text)) = texts.get(doc.source.file.as_str()) else {
+                continue; // its missing source is reported with its document
+            };
+            let starts = text.quote_lines(&clause.quote);
+            if starts.is_empty() {
+                findings.push(finding(
+                    file,
+                    clause.spans.field("quote"),
+                    None,
+                    named(format!(
+                        "the quote from {} is not in {} (whitespace aside)",
+                        clause.document, doc.source.file
+                    )),
+                ));
+            } else if !starts.contains(&clause.line) {
+                findings.push(finding(
+                    file,
+                    clause.spans.field("line"),
+                    None,
+                    named(format!(
+                        "cited line {} but the quote from {} starts on line {}",
+                        clause.line,
+                        clause.document,
+                        join(&starts)
+                    ),
+                )));
+            }
+        }
+    }
+    // Each untranslated agency once, at the first rule that names it.
+    let mut untranslated: Vec<&str> = Vec::new();
+    for (doc, file) in base.documents.iter().zip(&base.document_files) {
+        for rule in &doc.rules {
+            for lead in &rule.lead {
+                if base.agency_en(lead).is_none() && !untranslated.contains(&lead.as_str()) {
+                    untranslated.push(lead);
+                    findings.push(finding(
+                        file,
+                        rule.spans.field("lead"),
+                        Some(&rule.id),
+                        format!("lead agency `{lead}` has no English name in an Agencies file"),
+                    ));
+                }
+            }
+        }
+    }
+    findings
+}
+
+fn join(lines: &[u32]) -> String {
+    lines
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use incentives::app::files::write_atomic;
-use incentives::check::{run_all, summarise};
+use incentives::check::{run_all, summarise, verify, Sources};
 use incentives::engine::{evaluate, EvalError};
 use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
 use incentives::messages::eval_error;
@@ -336,6 +336,8 @@ pub fn run(command: Command) -> Result<String, Failure> {
         }
         Command::Check { dir } => {
             let base = Arc::new(rule_base(dir.as_deref())?);
+            let sources = dir.as_deref().map_or(Sources::Embedded, Sources::Folder);
+            let findings = verify(&base, &sources);
             let outcomes = run_all(&base);
             let mut out = String::new();
             for s in summarise(&base, &outcomes) {
@@ -347,22 +349,24 @@ pub fn run(command: Command) -> Result<String, Failure> {
                     out.push_str(&format!("  warning: {w}\n"));
                 }
             }
+            for f in &findings {
+                out.push_str(&format!("{f}\n"));
+            }
             let failed: Vec<_> = outcomes.iter().filter(|o| !o.failures.is_empty()).collect();
             for f in &failed {
-                out.push_str(&format!(
-                    "FAILED {} `{}` example \"{}\": {}\n",
-                    f.document,
-                    f.rule,
-                    f.example,
-                    f.failures.join("; ")
-                ));
+                out.push_str(&format!("{}\n", f.finding()));
             }
             out.push_str(&format!(
                 "{} passed, {} failed\n",
                 outcomes.len() - failed.len(),
                 failed.len()
             ));
-            if failed.is_empty() {
+            if !findings.is_empty() {
+                let n = findings.len();
+                let noun = if n == 1 { "problem" } else { "problems" };
+                out.push_str(&format!("{n} {noun} in the packs\n"));
+            }
+            if failed.is_empty() && findings.is_empty() {
                 Ok(out)
             } else {
                 Err(Failure {

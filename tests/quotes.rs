@@ -1,101 +1,50 @@
-//! Every quote is verbatim (whitespace-normalised) in its source text, starting on the cited line.
+//! Every quote is verbatim (whitespace-normalised) in its source text, starting on the cited
+//! line; every source present, every reference resolvable. The check is the library's
+//! (`check::verify`), the one `incentives check` runs on any folder of packs.
 
 use std::path::Path;
 
-use incentives::load::load_embedded;
-
-/// The text without whitespace, and for each kept character the 1-based line it came from.
-fn normalise(text: &str) -> (Vec<char>, Vec<u32>) {
-    let mut chars = Vec::new();
-    let mut lines = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        for c in line.chars().filter(|c| !c.is_whitespace()) {
-            chars.push(c);
-            lines.push(i as u32 + 1);
-        }
-    }
-    (chars, lines)
-}
-
-fn find_all(hay: &[char], needle: &[char]) -> Vec<usize> {
-    if needle.is_empty() || needle.len() > hay.len() {
-        return Vec::new();
-    }
-    (0..=hay.len() - needle.len())
-        .filter(|&i| hay[i..i + needle.len()] == *needle)
-        .collect()
-}
+use incentives::check::{verify, NormalisedText, Sources};
+use incentives::load::{load_dir, load_embedded};
 
 #[test]
 fn quotes_are_verbatim_and_lines_hold_them() {
     let base = load_embedded().expect("embedded packs load");
-    let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/sources");
-    let mut problems = Vec::new();
-    let mut checked = 0;
-    for doc in &base.documents {
-        let text = std::fs::read_to_string(sources.join(&doc.source.file)).unwrap_or_else(|e| {
-            panic!("{}: source {} unreadable: {e}", doc.number, doc.source.file)
-        });
-        let (chars, lines) = normalise(&text);
-        for rule in &doc.rules {
-            let quote: Vec<char> = rule.quote.chars().filter(|c| !c.is_whitespace()).collect();
-            let hits = find_all(&chars, &quote);
-            checked += 1;
-            if hits.is_empty() {
-                problems.push(format!(
-                    "{} `{}`: quote not found in {}",
-                    doc.number, rule.id, doc.source.file
-                ));
-            } else if !hits.iter().any(|&h| lines[h] == rule.line) {
-                let found: Vec<u32> = hits.iter().map(|&h| lines[h]).collect();
-                problems.push(format!(
-                    "{} `{}`: cited line {} but the quote starts on {:?}",
-                    doc.number, rule.id, rule.line, found
-                ));
-            } else if !(doc.source.lines.0..=doc.source.lines.1).contains(&rule.line) {
-                problems.push(format!(
-                    "{} `{}`: line {} is outside the document ({:?})",
-                    doc.number, rule.id, rule.line, doc.source.lines
-                ));
-            }
-        }
-    }
-    for group in &base.groups {
-        for g in &group.governed_by {
-            let Some(doc) = base.documents.iter().find(|d| d.number == g.document) else {
-                problems.push(format!(
-                    "group `{}` cites {}, which is not loaded",
-                    group.id, g.document
-                ));
-                continue;
-            };
-            let text =
-                std::fs::read_to_string(sources.join(&doc.source.file)).expect("source readable");
-            let (chars, lines) = normalise(&text);
-            let quote: Vec<char> = g.quote.chars().filter(|c| !c.is_whitespace()).collect();
-            let hits = find_all(&chars, &quote);
-            checked += 1;
-            if !hits.iter().any(|&h| lines[h] == g.line) {
-                problems.push(format!(
-                    "group `{}`: quote from {} not found starting on line {}",
-                    group.id, g.document, g.line
-                ));
-            }
-        }
-    }
-    assert!(checked > 10);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let quoted = base.documents.iter().map(|d| d.rules.len()).sum::<usize>()
+        + base.groups.iter().map(|g| g.governed_by.len()).sum::<usize>();
+    assert!(quoted > 10, "only {quoted} quotes");
+    let findings: Vec<String> = verify(&base, &Sources::Embedded)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
+
+/// The shipped folder, read as `--rules rules` reads it, with its texts from `rules/sources/`.
+#[test]
+fn the_shipped_folder_checks_clean_from_disk() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let base = load_dir(&dir).expect("the shipped folder loads");
+    let findings: Vec<String> = verify(&base, &Sources::Folder(&dir))
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
 }
 
 #[test]
 fn the_quote_check_can_fail() {
-    let (chars, lines) = normalise("第一行\n对重大招商项目，\n 可综合考虑");
-    let q: Vec<char> = "对重大招商项目，可综合考虑".chars().collect();
-    let hits = find_all(&chars, &q);
-    assert_eq!(hits.len(), 1);
-    assert_eq!(lines[hits[0]], 2);
-    let wrong: Vec<char> = "对重大招商项目可综合考虑".chars().collect();
-    assert!(find_all(&chars, &wrong).is_empty());
+    let text = NormalisedText::new("第一行\n对重大招商项目，\n 可综合考虑");
+    assert_eq!(text.lines, 3);
+    assert_eq!(text.quote_lines("对重大招商项目，可综合考虑"), vec![2]);
+    // Line breaks and spaces in the quote do not matter either.
+    assert_eq!(text.quote_lines("对重大招商 项目，\n可综合考虑"), vec![2]);
+    // A missing comma does.
+    assert!(text.quote_lines("对重大招商项目可综合考虑").is_empty());
+    assert!(text.quote_lines("").is_empty());
+    // Every start is found, overlapping ones too: "aa" starts at 1 and 2 of "aaa".
+    let text = NormalisedText::new("a\naa");
+    assert_eq!(text.quote_lines("aa"), vec![1, 2]);
 }
 
 /// Chinese prose is for people: no source line numbers (L499) in any `zh:` text of a pack.
