@@ -586,17 +586,23 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             if !seen_rules.insert(rule.id.clone()) {
                 return Err(err("a rule with this id is already loaded".into(), None));
             }
-            let group = match &rule.stacking {
-                Some(g) => Some(*group_index.get(g.as_str()).ok_or_else(|| {
+            let mut indices = Vec::with_capacity(rule.stacking.len());
+            for g in &rule.stacking {
+                let i = *group_index.get(g.as_str()).ok_or_else(|| {
                     err(
                         format!(
                             "unknown stacking group `{g}` (declare it in a StackingGroups file)"
                         ),
                         Some(g),
                     )
-                })?),
-                None => None,
-            };
+                })?;
+                if indices.contains(&i) {
+                    return Err(err(format!("stacking group `{g}` is named twice"), Some(g)));
+                }
+                indices.push(i);
+            }
+            let group = indices.first().copied();
+            rule.groups = indices;
             let mut resolver = Resolver {
                 catalog: &catalog,
                 per: rule.per,
@@ -631,6 +637,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         document_files.push(file);
     }
     catalog.used_by = used_by;
+    resolve_governing(&mut groups, &resolved_docs, &files)?;
     Ok(RuleBase {
         fingerprint: rules_fingerprint(&files),
         agencies,
@@ -640,6 +647,49 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         document_files,
         rules,
     })
+}
+
+/// Points each governing clause at its document, when that document is loaded, and checks
+/// that the measures it names are rules of that document.
+fn resolve_governing(
+    groups: &mut [StackingGroup],
+    documents: &[Document],
+    files: &[(String, String)],
+) -> Result<(), LoadError> {
+    for g in groups.iter_mut() {
+        for clause in &mut g.governed_by {
+            clause.document_index = documents.iter().position(|d| d.number == clause.document);
+            let Some(doc) = clause.document_index.map(|i| &documents[i]) else {
+                continue;
+            };
+            if let Some(unknown) = clause
+                .rules
+                .iter()
+                .find(|id| !doc.rules.iter().any(|r| &r.id == *id))
+            {
+                let (file, line, col) = files
+                    .iter()
+                    .filter(|(_, text)| text.contains("StackingGroups("))
+                    .find_map(|(f, text)| {
+                        let at = text.find(&format!("\"{unknown}\""))?;
+                        let (line, col) = line_col(text, at);
+                        Some((f.clone(), line, col))
+                    })
+                    .unwrap_or_default();
+                return Err(LoadError {
+                    file,
+                    line,
+                    col,
+                    rule: None,
+                    message: format!(
+                        "stacking group `{}`: `{unknown}` is not a rule of {}",
+                        g.id, clause.document
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_period(p: &Period) -> Result<(), String> {

@@ -10,8 +10,8 @@ use crate::load::RuleSlot;
 use crate::money::{fen_string, group_thousands, percent, plain, wan_yuan};
 use crate::pack::*;
 use crate::report::{
-    CapStep, Disposition, Junction, Line, Node, Observed, OfferFit, OfferStep, PartStep, PeriodOf,
-    RateStep, Report, SharedCapStep,
+    Basis, CapStep, Disposition, Junction, Line, Node, Observed, OfferFit, OfferStep, PartStep,
+    PeriodOf, RateStep, Report, SharedCapStep,
 };
 
 /// An amount in yuan, rounded to the fen: `1,000,000.00 元` / `CNY 1,000,000.00`.
@@ -816,6 +816,22 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 return String::new();
             };
             let scope = cap_scope(cap, rule, lang);
+            if after.is_none_or(|a| a.is_zero()) {
+                return match lang {
+                    Lang::Zh => format!(
+                        "{scope} {}，此前已计 {}，限额已用尽：本项不再计发（原为 {}）",
+                        money(*limit, lang),
+                        money(*already, lang),
+                        opt_money(*before, lang)
+                    ),
+                    Lang::En => format!(
+                        "{scope} {}, {} already counted: the limit is used up, so nothing is paid here (was {})",
+                        money(*limit, lang),
+                        money(*already, lang),
+                        opt_money(*before, lang)
+                    ),
+                };
+            }
             match lang {
                 Lang::Zh => format!(
                     "{scope} {}，此前已计 {}：{} → {}",
@@ -969,10 +985,14 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             },
             None => String::new(),
         },
-        Node::Won { group: g, over } => {
+        Node::Won {
+            group: g,
+            over,
+            basis,
+        } => {
             let g = group(*g);
             let others = rule_names(report, over, lang);
-            let basis = governing(g, lang);
+            let basis = governing(g, basis, lang);
             match lang {
                 Lang::Zh => format!(
                     "就高不就低、不重复享受（{}）：本项为同类最高，{others}不再计发。{basis}",
@@ -984,9 +1004,13 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 ),
             }
         }
-        Node::Superseded { group: g, winner } => {
+        Node::Superseded {
+            group: g,
+            winner,
+            basis,
+        } => {
             let g = group(*g);
-            let basis = governing(g, lang);
+            let basis = governing(g, std::slice::from_ref(basis), lang);
             let winner = rule_name(report, *winner, lang);
             match lang {
                 Lang::Zh => format!(
@@ -1048,13 +1072,36 @@ pub fn reading_sentence(
     sentence + &value
 }
 
-fn governing(group: &StackingGroup, lang: Lang) -> String {
-    group
-        .governed_by
-        .iter()
-        .map(|g| match lang {
-            Lang::Zh => format!("依据{} {}：「{}」", g.document, g.clause, g.quote),
-            Lang::En => format!("Under {} {}: 「{}」", g.document, g.clause, g.quote),
+/// The clauses (or the reading) behind stacking decisions, each once.
+fn governing(group: &StackingGroup, bases: &[Basis], lang: Lang) -> String {
+    let mut seen: Vec<Basis> = Vec::with_capacity(bases.len());
+    for b in bases {
+        if !seen.contains(b) {
+            seen.push(*b);
+        }
+    }
+    seen.iter()
+        .map(|b| {
+            let clause = match b {
+                Basis::Clause(i) => group.governed_by.get(usize::from(*i)),
+                Basis::Reading => None,
+            };
+            match clause {
+                Some(g) => match lang {
+                    Lang::Zh => format!("依据{} {}：「{}」", g.document, g.clause, g.quote),
+                    Lang::En => format!("Under {} {}: 「{}」", g.document, g.clause, g.quote),
+                },
+                None => match lang {
+                    Lang::Zh => format!(
+                        "本年度无条款直接规定这两项如何处理，按政策目录读法：{}",
+                        group.reading.zh
+                    ),
+                    Lang::En => format!(
+                        "No clause governs this pair this year; the catalogue's reading: {}",
+                        group.reading.en
+                    ),
+                },
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")

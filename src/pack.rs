@@ -332,6 +332,10 @@ pub struct StackingGroup {
     /// The clauses that govern the overlap; empty for an overlap no clause governs.
     #[serde(default)]
     pub governed_by: Vec<Governing>,
+    /// Why these rules are of one kind, and what decides a pair of lines that no clause of
+    /// `governed_by` governs (two lines of the same document, a district document, a year
+    /// before the clause was issued): the catalogue's reading.
+    pub reading: Text,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -343,6 +347,10 @@ pub enum StackingPolicy {
     WarnOverlap,
 }
 
+/// A clause that says how its own document's measures combine with other policies.
+/// It governs a pair of lines when one of them is its document's (one of `rules`, when
+/// given), the other's document is of the level `against` names, and its document is in
+/// force in the year of the pair.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Governing {
@@ -350,6 +358,27 @@ pub struct Governing {
     pub clause: String,
     pub line: u32,
     pub quote: String,
+    /// The measures of its document the clause speaks of (e.g. 65号's "上述" §11–14);
+    /// empty: all of them.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// The other policies it speaks of: `Municipal` for "市级其他…政策".
+    #[serde(default)]
+    pub against: Against,
+    /// Index of `document` in the rule base, filled in at load (`None`: not loaded, so the
+    /// clause governs no pair).
+    #[serde(skip)]
+    pub document_index: Option<usize>,
+}
+
+/// Which other policies a governing clause speaks of.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+pub enum Against {
+    /// Any other policy.
+    #[default]
+    Any,
+    /// Other municipal policies (市级其他优惠/扶持政策), not district ones.
+    Municipal,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -599,8 +628,12 @@ pub struct Rule {
     pub amount: Amount,
     #[serde(default)]
     pub caps: Vec<Cap>,
-    #[serde(default)]
-    pub stacking: Option<String>,
+    /// The stacking groups the rule belongs to: a name, or a list of names.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub stacking: Vec<String>,
+    /// Indices of `stacking` in `RuleBase::groups`, filled in at load.
+    #[serde(skip)]
+    pub groups: Vec<usize>,
     /// Who pays, first hit (e.g. city above a threshold, district below).
     #[serde(default)]
     pub payer: Vec<PayerRule>,
@@ -609,6 +642,20 @@ pub struct Rule {
     pub notes: Vec<Text>,
     #[serde(default)]
     pub examples: Vec<Example>,
+}
+
+/// A string or a list of strings (a rule in one stacking group names it; in several, lists them).
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// Kept apart in totals: grants are paid by government, tax benefits reduce tax, fee

@@ -182,14 +182,16 @@ pub enum Node {
     Payer {
         index: u8,
     },
-    /// Won its stacking group over the listed rules.
+    /// Won its stacking group over the listed rules; `basis[i]` decided `over[i]`.
     Won {
         group: u16,
         over: Vec<RuleSlot>,
+        basis: Vec<Basis>,
     },
     Superseded {
         group: u16,
         winner: RuleSlot,
+        basis: Basis,
     },
     /// In a group whose overlap no clause governs: shown, but counted only once.
     Overlap {
@@ -197,6 +199,16 @@ pub enum Node {
         with: Vec<RuleSlot>,
         counted: bool,
     },
+}
+
+/// What decides a pair of lines of one stacking group in a year: the group's governing
+/// clause `Clause(i)` (`governed_by[i]`), or, where none governs that pair in that year,
+/// the group's `reading`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    Clause(u8),
+    Reading,
 }
 
 // The larger nodes are boxed: they occur on the few lines that pay, and a small `Node`
@@ -420,6 +432,15 @@ pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
     ) {
         return None;
     }
+    if status == Status::Ineligible {
+        // A cap shared across projects or years that is already used up.
+        if let Some(i) = nodes.iter().rposition(|n| match n {
+            Node::SharedCap(step) => step.after.is_none_or(|a| a.is_zero()),
+            _ => false,
+        }) {
+            return Some(i);
+        }
+    }
     if status == Status::Superseded {
         return nodes
             .iter()
@@ -615,8 +636,9 @@ impl Report {
         &self.base.documents[line.slot.document()]
     }
 
-    pub fn group(&self, line: &Line) -> Option<&StackingGroup> {
-        line.slot.group().map(|g| &self.base.groups[g])
+    /// The stacking groups a line's rule belongs to, in the order the rule names them.
+    pub fn groups(&self, line: &Line) -> impl Iterator<Item = &StackingGroup> + '_ {
+        self.rule(line).groups.iter().map(|&g| &self.base.groups[g])
     }
 
     /// A line's explanation nodes, in evaluation order (a tree in preorder).
