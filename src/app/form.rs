@@ -847,6 +847,7 @@ fn value_text(decl: &InputDecl, value: Value, lang: Lang) -> String {
             .unwrap_or_default(),
         (Value::Choice(i), _) => i.to_string(),
         (Value::Year(y), _) => y.to_string(),
+        (Value::Date(d), _) => d.to_string(),
     }
 }
 
@@ -881,7 +882,8 @@ fn field_ui(
     let decl = &ctx.catalog.decls[slot];
     let given = file.get(ctx.catalog, target.at(), &decl.id);
     let mut changed = match &decl.kind {
-        InputKind::Number(_) | InputKind::Year => {
+        // A dated input is edited here as its undated yearly figure.
+        InputKind::Number(_) | InputKind::Year | InputKind::Date | InputKind::Dated(_) => {
             text_field_ui(ui, state, file, ctx, &target, slot, given, name, width)
         }
         InputKind::Flag => flag_ui(ui, file, ctx, &target, slot, given, name),
@@ -1001,7 +1003,7 @@ fn parse_field(decl: &InputDecl, text: &str, wan: bool) -> Result<Option<Value>,
         return Ok(None);
     }
     let suffix = match &decl.kind {
-        InputKind::Number(unit) if wan => wan_unit(*unit),
+        InputKind::Number(unit) | InputKind::Dated(unit) if wan => wan_unit(*unit),
         _ => None,
     };
     let bare = parse_written(text).is_ok_and(|w| w.suffix.is_none());
@@ -1024,6 +1026,7 @@ fn buffer_text(value: Value, wan: bool) -> String {
         Value::Year(y) => y.to_string(),
         Value::Flag(b) => b.to_string(),
         Value::Choice(i) => i.to_string(),
+        Value::Date(d) => d.to_string(),
     }
 }
 
@@ -1048,7 +1051,7 @@ fn unit_ui(
     places: &[Place],
 ) -> bool {
     let decl = &ctx.catalog.decls[slot];
-    let InputKind::Number(unit) = decl.kind else {
+    let (InputKind::Number(unit) | InputKind::Dated(unit)) = decl.kind else {
         ui.label("");
         return false;
     };
