@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::inputs::Value;
+use crate::inputs::{DatedAmount, InputCatalog, Value};
 use crate::load::{RuleBase, RuleSlot};
 use crate::pack::*;
 use crate::project::ProjectFile;
@@ -82,6 +82,9 @@ struct Ctx<'a> {
     /// Each of the firm's projects' own inputs (for a per-firm line of a district
     /// document, which may read where the projects are).
     projects: &'a [&'a [(usize, Value)]],
+    /// The entries of the dated inputs given by date in this context, by slot.
+    dated: &'a [(usize, &'a [DatedAmount])],
+    catalog: &'a InputCatalog,
 }
 
 /// Evaluates every rule for every project and year of `file`.
@@ -162,12 +165,22 @@ pub fn evaluate(
             for (slot, v) in p.inputs.values.iter().chain(&year_inputs.values) {
                 values[*slot] = Some(*v);
             }
+            let dated: Vec<(usize, &[DatedAmount])> = file
+                .subject
+                .years
+                .get(year)
+                .into_iter()
+                .flat_map(|v| v.dated_inputs())
+                .chain(year_inputs.dated_inputs())
+                .collect();
             let ctx = Ctx {
                 values: &values,
                 year: year.0,
                 options,
                 projects: &project_inputs,
                 defaults: &catalog.defaults,
+                dated: &dated,
+                catalog,
             };
             for slot in base
                 .rules
@@ -189,12 +202,21 @@ pub fn evaluate(
     }
     for year in &all_years {
         let values = subject_year_values(*year);
+        let dated: Vec<(usize, &[DatedAmount])> = file
+            .subject
+            .years
+            .get(&crate::project::Year(*year))
+            .into_iter()
+            .flat_map(|v| v.dated_inputs())
+            .collect();
         let ctx = Ctx {
             values: &values,
             year: *year,
             options,
             projects: &project_inputs,
             defaults: &catalog.defaults,
+            dated: &dated,
+            catalog,
         };
         for slot in base
             .rules
@@ -327,6 +349,7 @@ fn fill_line(
         start,
         overflow: false,
         site: Site::at(SiteRoot::Base),
+        window: document.window(rule, y),
     };
     let too_large = || EvalError::TooLarge {
         rule: rule.id.clone(),
@@ -376,6 +399,7 @@ fn fill_line(
         return Err(too_large());
     }
     let base_value = eval.base;
+    let window = eval.window;
     line.payer = rule.payer.iter().enumerate().find_map(|(i, p)| {
         let mut scratch = Vec::new();
         let mut probe = Evaluator {
@@ -386,6 +410,7 @@ fn fill_line(
             start: 0,
             overflow: false,
             site: Site::at(SiteRoot::Payer(i as u8)),
+            window,
         };
         probe.cond(&p.when).then_some(i as u8)
     });
@@ -486,6 +511,9 @@ struct Evaluator<'a, 'r, 't> {
     overflow: bool,
     /// Where in the rule the evaluation is: recorded in each node instead of a reference.
     site: Site,
+    /// The days of the year the rule is in force: a dated input counts only the entries
+    /// dated inside, a date condition holds only inside.
+    window: Window,
 }
 
 impl<'r> Evaluator<'_, 'r, '_> {
@@ -528,10 +556,58 @@ impl<'r> Evaluator<'_, 'r, '_> {
         })
     }
 
+    /// Pushes a node onto this line's trace unless an equal one is already there (a figure
+    /// read twice is explained once).
+    fn note(&mut self, node: Node) {
+        if !self.trace[self.start..].contains(&node) {
+            self.trace.push(node);
+        }
+    }
+
+    /// A dated input's figure for the rule's days in force in the year: the whole year's
+    /// when the rule is in force all year; otherwise the entries dated inside, or an
+    /// undated yearly figure taken whole, and the line says which.
+    fn dated_part(&mut self, slot: usize, whole: Decimal) -> Result<Decimal, Missing> {
+        let dated = matches!(
+            self.ctx.catalog.decls.get(slot).map(|d| &d.kind),
+            Some(InputKind::Dated(_))
+        );
+        let w = self.window;
+        if !dated || w.whole_year() {
+            return Ok(whole);
+        }
+        let Some((_, entries)) = self.ctx.dated.iter().find(|(s, _)| *s == slot) else {
+            if !whole.is_zero() {
+                self.note(Node::Undated {
+                    input: slot,
+                    from: w.from,
+                    until: w.until,
+                });
+            }
+            return Ok(whole);
+        };
+        let mut counted = Decimal::ZERO;
+        let mut counted_entries = 0u32;
+        for e in entries.iter().filter(|e| w.contains(e.date)) {
+            counted = self.checked(counted.checked_add(e.amount))?;
+            counted_entries += 1;
+        }
+        self.note(Node::Dated(Box::new(DatedStep {
+            input: slot,
+            from: w.from,
+            until: w.until,
+            counted,
+            total: whole,
+            counted_entries,
+            entries: u32::try_from(entries.len()).unwrap_or(u32::MAX),
+        })));
+        Ok(counted)
+    }
+
     fn expr(&mut self, e: &'r Expr) -> Result<Decimal, Missing> {
         Ok(match e {
             Expr::Input(r) => match self.ctx.values[r.slot] {
-                Some(Value::Num(d)) => d,
+                Some(Value::Num(d)) => self.dated_part(r.slot, d)?,
                 Some(Value::Year(y)) => Decimal::from(y),
                 _ => return Err(Missing),
             },
@@ -636,8 +712,13 @@ impl<'r> Evaluator<'_, 'r, '_> {
     fn observe(&mut self, e: &'r Expr) -> (Observed, Option<Decimal>) {
         match (e, self.expr(e)) {
             (_, Err(Missing)) => (Observed::Missing, None),
+            // A dated input read for part of the year saw its entries' sum, not its value.
             (Expr::Input(r), Ok(d)) => (
-                self.ctx.values[r.slot].map_or(Observed::Figure(d), Observed::Value),
+                match self.ctx.values[r.slot] {
+                    Some(Value::Num(v)) if v != d => Observed::Figure(d),
+                    Some(v) => Observed::Value(v),
+                    None => Observed::Figure(d),
+                },
                 Some(d),
             ),
             (_, Ok(d)) => (Observed::Figure(d), Some(d)),
@@ -715,6 +796,10 @@ impl<'r> Evaluator<'_, 'r, '_> {
                     s.cond(if alt { alternative } else { default })
                 });
             }
+            Cond::DateInForce(r) => match self.ctx.values[r.slot] {
+                Some(v @ Value::Date(d)) => (Observed::Value(v), self.window.contains(d)),
+                _ => (Observed::Missing, false),
+            },
             Cond::YearFrom(y) => (Observed::Year(self.ctx.year), self.ctx.year >= *y),
             Cond::YearUntil(y) => (Observed::Year(self.ctx.year), self.ctx.year <= *y),
         };

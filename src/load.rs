@@ -10,7 +10,7 @@ use ron::extensions::Extensions;
 use ron::Options;
 use serde::de::DeserializeOwned;
 
-use crate::inputs::{describe_raw, typed_value, InputCatalog, Value};
+use crate::inputs::{typed_given, Given, InputCatalog};
 use crate::pack::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -780,14 +780,11 @@ fn check_example(
     if !(1949..=2100).contains(&ex.year) {
         return Err(format!("year {} is out of range", ex.year));
     }
-    for map in std::iter::once(&ex.inputs)
-        .chain(ex.earlier.values())
-        .chain(ex.other_projects.iter())
-    {
-        for (k, v) in map {
-            let decl = catalog.get(k).ok_or_else(|| catalog.unknown(k))?;
-            typed_value(decl, v).map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
-        }
+    let maps = std::iter::once((ex.year, &ex.inputs))
+        .chain(ex.earlier.iter().map(|(y, m)| (*y, m)))
+        .chain(ex.other_projects.iter().map(|m| (ex.year, m)));
+    for (year, map) in maps {
+        typed_inputs(catalog, map, year)?;
     }
     for e in &ex.expect {
         if let Some(y) = e.year {
@@ -896,7 +893,7 @@ impl Resolver<'_> {
     fn number_input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
         self.input(r)?;
         match self.catalog.decls[r.slot].kind {
-            InputKind::Number(_) | InputKind::Year => Ok(()),
+            InputKind::Number(_) | InputKind::Year | InputKind::Dated(_) => Ok(()),
             _ => Err((
                 format!(
                     "`{}` is not a number, so it cannot be used in arithmetic",
@@ -1017,6 +1014,16 @@ impl Resolver<'_> {
                 self.alternatives.pop();
                 alt
             }
+            Cond::DateInForce(r) => {
+                self.input(r)?;
+                match self.catalog.decls[r.slot].kind {
+                    InputKind::Date => Ok(()),
+                    _ => Err((
+                        format!("`{}` is not a date input (kind: Date)", r.id),
+                        Some(r.id.clone()),
+                    )),
+                }
+            }
             Cond::YearFrom(y) | Cond::YearUntil(y) => {
                 if (1949..=2100).contains(y) {
                     Ok(())
@@ -1065,16 +1072,21 @@ impl Resolver<'_> {
     }
 }
 
-/// Types an example's raw input map (used by the golden-example runner).
+/// Types an example's raw input map for `year` (used by the golden-example runner): a
+/// dated input's entries and a per-year date must lie in that year.
 pub fn typed_inputs(
     catalog: &InputCatalog,
     map: &std::collections::BTreeMap<String, RawValue>,
-) -> Result<Vec<(usize, Value)>, String> {
+    year: u16,
+) -> Result<Vec<(usize, Given)>, String> {
     map.iter()
         .map(|(k, v)| {
             let slot = catalog.slot(k).ok_or_else(|| catalog.unknown(k))?;
-            let typed = typed_value(&catalog.decls[slot], v)
-                .map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
+            let decl = &catalog.decls[slot];
+            let year =
+                matches!(decl.scope, Scope::SubjectYear | Scope::ProjectYear).then_some(year);
+            let typed = typed_given(decl, v, year)
+                .map_err(|(e, written)| e.message(k, &written, Lang::En))?;
             Ok((slot, typed))
         })
         .collect()

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::inputs::Value;
 use crate::load::{RuleBase, RuleSlot};
 use crate::money::round_fen;
-use crate::pack::{Benefit, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup};
+use crate::pack::{Benefit, Date, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup};
 pub use crate::status::Status;
 
 /// The options that change the figures; every output names them.
@@ -127,6 +127,16 @@ pub enum Node {
         #[serde(skip)]
         site: Site,
         input: Option<usize>,
+    },
+    /// A dated input read by a rule in force for only part of the year: the entries dated
+    /// inside its days in force are counted.
+    Dated(Box<DatedStep>),
+    /// An undated yearly figure of a dated input (slot `input`) read by a rule in force
+    /// only from `from` to `until`: it could not be split by date, so it is taken whole.
+    Undated {
+        input: usize,
+        from: Date,
+        until: Date,
     },
     /// rate × base.
     Rate(Box<RateStep>),
@@ -252,6 +262,19 @@ pub struct SharedCapStep {
     pub already: Decimal,
     pub before: Option<Decimal>,
     pub after: Option<Decimal>,
+}
+
+/// A dated input (slot `input`) split by date: `counted_entries` of its `entries`, dated
+/// from `from` to `until`, add up to `counted` of the year's `total`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DatedStep {
+    pub input: usize,
+    pub from: Date,
+    pub until: Date,
+    pub counted: Decimal,
+    pub total: Decimal,
+    pub counted_entries: u32,
+    pub entries: u32,
 }
 
 /// An officer's figure, and the figure used after bringing it into the policy range.
