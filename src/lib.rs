@@ -18,4 +18,5 @@ pub mod project;
 pub mod render;
 pub mod report;
 pub mod spans;
+pub mod stacking_review;
 pub mod status;

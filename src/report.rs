@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::inputs::Value;
 use crate::load::{RuleBase, RuleSlot};
 use crate::money::round_fen;
-use crate::pack::{Benefit, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup};
+use crate::pack::{Benefit, Date, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup};
 pub use crate::status::Status;
 
 /// The options that change the figures; every output names them.
@@ -128,6 +128,16 @@ pub enum Node {
         site: Site,
         input: Option<usize>,
     },
+    /// A dated input read by a rule in force for only part of the year: the entries dated
+    /// inside its days in force are counted.
+    Dated(Box<DatedStep>),
+    /// An undated yearly figure of a dated input (slot `input`) read by a rule in force
+    /// only from `from` to `until`: it could not be split by date, so it is taken whole.
+    Undated {
+        input: usize,
+        from: Date,
+        until: Date,
+    },
     /// rate × base.
     Rate(Box<RateStep>),
     Fixed {
@@ -182,14 +192,16 @@ pub enum Node {
     Payer {
         index: u8,
     },
-    /// Won its stacking group over the listed rules.
+    /// Won its stacking group over the listed rules; `basis[i]` decided `over[i]`.
     Won {
         group: u16,
         over: Vec<RuleSlot>,
+        basis: Vec<Basis>,
     },
     Superseded {
         group: u16,
         winner: RuleSlot,
+        basis: Basis,
     },
     /// In a group whose overlap no clause governs: shown, but counted only once.
     Overlap {
@@ -197,6 +209,16 @@ pub enum Node {
         with: Vec<RuleSlot>,
         counted: bool,
     },
+}
+
+/// What decides a pair of lines of one stacking group in a year: the group's governing
+/// clause `Clause(i)` (`governed_by[i]`), or, where none governs that pair in that year,
+/// the group's `reading`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    Clause(u8),
+    Reading,
 }
 
 // The larger nodes are boxed: they occur on the few lines that pay, and a small `Node`
@@ -240,6 +262,19 @@ pub struct SharedCapStep {
     pub already: Decimal,
     pub before: Option<Decimal>,
     pub after: Option<Decimal>,
+}
+
+/// A dated input (slot `input`) split by date: `counted_entries` of its `entries`, dated
+/// from `from` to `until`, add up to `counted` of the year's `total`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DatedStep {
+    pub input: usize,
+    pub from: Date,
+    pub until: Date,
+    pub counted: Decimal,
+    pub total: Decimal,
+    pub counted_entries: u32,
+    pub entries: u32,
 }
 
 /// An officer's figure, and the figure used after bringing it into the policy range.
@@ -419,6 +454,15 @@ pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
         Status::Granted | Status::CeilingOnly | Status::Unquantified
     ) {
         return None;
+    }
+    if status == Status::Ineligible {
+        // A cap shared across projects or years that is already used up.
+        if let Some(i) = nodes.iter().rposition(|n| match n {
+            Node::SharedCap(step) => step.after.is_none_or(|a| a.is_zero()),
+            _ => false,
+        }) {
+            return Some(i);
+        }
     }
     if status == Status::Superseded {
         return nodes
@@ -615,8 +659,9 @@ impl Report {
         &self.base.documents[line.slot.document()]
     }
 
-    pub fn group(&self, line: &Line) -> Option<&StackingGroup> {
-        line.slot.group().map(|g| &self.base.groups[g])
+    /// The stacking groups a line's rule belongs to, in the order the rule names them.
+    pub fn groups(&self, line: &Line) -> impl Iterator<Item = &StackingGroup> + '_ {
+        self.rule(line).groups.iter().map(|&g| &self.base.groups[g])
     }
 
     /// A line's explanation nodes, in evaluation order (a tree in preorder).

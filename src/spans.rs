@@ -396,7 +396,7 @@ spanned! {
     Rule: "Rule", named by Some("id"), names errors true, fields ["clause", "line", "quote", "lead", "in_force", "stacking"];
     Example: "Example", named by Some("name"), names errors false, fields ["inputs", "expect"];
     StackingGroup: "Group", named by Some("id"), names errors false, fields ["governed_by"];
-    Governing: "Governing", named by None, names errors false, fields ["document", "line", "quote"];
+    Governing: "Governing", named by None, names errors false, fields ["document", "line", "quote", "rules"];
     InputDecl: "Input", named by Some("id"), names errors false, fields [];
     InputGroup: "FormGroup", named by Some("id"), names errors false, fields [];
     Agency: "Agency", named by Some("zh"), names errors false, fields [];
