@@ -106,19 +106,7 @@ fn amount_cell(v: rust_decimal::Decimal) -> String {
 
 /// The answer first: per year, firm and project lines together, one column per kind.
 fn summary_table(out: &mut String, report: &Report, lang: Lang) {
-    let heads = summary_headers(lang);
-    let widths = [6, 16, 15, 16, 15, 11];
-    let row = |cells: [String; 6]| -> String {
-        let mut line = left(&cells[0], widths[0]);
-        for (c, w) in cells[1..].iter().zip(&widths[1..]) {
-            line.push_str(&right(c, *w));
-        }
-        line.push('\n');
-        line
-    };
-    out.push_str(&row(heads.map(str::to_owned)));
-    out.push_str(&"-".repeat(widths.iter().sum()));
-    out.push('\n');
+    let heads = summary_headers(lang).map(str::to_owned);
     let cells = |label: String, s: &Summary| {
         [
             label,
@@ -132,16 +120,61 @@ fn summary_table(out: &mut String, report: &Report, lang: Lang) {
             },
         ]
     };
-    for y in &report.years {
-        let label = y.year.map(|y| y.to_string()).unwrap_or_default();
-        out.push_str(&row(cells(label, y)));
+    let years: Vec<[String; 6]> = report
+        .years
+        .iter()
+        .map(|y| cells(y.year.map(|y| y.to_string()).unwrap_or_default(), y))
+        .collect();
+    let total = cells(t(lang, "合计", "Total").to_owned(), &report.total);
+    // A figure wider than its column widens it, two spaces clear of its neighbour, so
+    // figures never run together; when that is too wide, the columns shrink to their
+    // widest cells.
+    let fit = |least: [usize; 6]| {
+        let mut widths = least;
+        for row in years.iter().chain([&heads, &total]) {
+            widths[0] = widths[0].max(row[0].width());
+            for (w, c) in widths[1..].iter_mut().zip(&row[1..]) {
+                *w = (*w).max(c.width() + 2);
+            }
+        }
+        widths
+    };
+    let mut widths = fit([6, 16, 15, 16, 15, 11]);
+    if widths.iter().sum::<usize>() > WIDTH {
+        widths = fit([0; 6]);
     }
-    out.push_str(&"-".repeat(widths.iter().sum()));
-    out.push('\n');
-    out.push_str(&row(cells(
-        t(lang, "合计", "Total").to_owned(),
-        &report.total,
-    )));
+    let table_width: usize = widths.iter().sum();
+    if table_width > WIDTH {
+        // Figures too wide for one line: each row as a list of its figures.
+        for row in years.iter().chain([&total]) {
+            let figures: Vec<String> = heads[1..]
+                .iter()
+                .zip(&row[1..])
+                .map(|(h, c)| format!("{h} {c}"))
+                .collect();
+            let text = format!("{}  {}", row[0], figures.join(t(lang, "；", "; ")));
+            out.push_str(&wrap(&text, WIDTH, "", "      "));
+            out.push('\n');
+        }
+    } else {
+        let row = |cells: &[String; 6]| -> String {
+            let mut line = left(&cells[0], widths[0]);
+            for (c, w) in cells[1..].iter().zip(&widths[1..]) {
+                line.push_str(&right(c, *w));
+            }
+            line.push('\n');
+            line
+        };
+        out.push_str(&row(&heads));
+        out.push_str(&"-".repeat(table_width));
+        out.push('\n');
+        for y in &years {
+            out.push_str(&row(y));
+        }
+        out.push_str(&"-".repeat(table_width));
+        out.push('\n');
+        out.push_str(&row(&total));
+    }
     let note = summary_note(&report.total, lang);
     out.push_str(&wrap(&note, WIDTH, "", ""));
     out.push('\n');
