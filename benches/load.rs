@@ -45,7 +45,7 @@ fn rule(i: usize) -> String {
                     name: "just above the threshold",
                     year: 2024,
                     inputs: {{"industry": "other", "project_kind": "new", "fdi_arrived_usd": "{above}"}},
-                    expect: [(status: Granted, amount: "{amount}", ceiling: "10000000.00")],
+                    expect: [(status: Granted, amount: "{amount}.00", ceiling: "10000000.00")],
                 ),
             ],
         ),
@@ -53,7 +53,8 @@ fn rule(i: usize) -> String {
         line = 1 + i % 5000,
         big = threshold * 3,
         above = threshold + 50,
-        amount = format!("{}.00", (threshold + 50) / 50),
+        // 2% of the figure just above the threshold
+        amount = (threshold + 50) / 50,
     )
 }
 

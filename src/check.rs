@@ -518,8 +518,8 @@ pub fn verify(base: &RuleBase, sources: &Sources) -> Vec<LoadError> {
                         clause.line,
                         clause.document,
                         join(&starts)
-                    ),
-                )));
+                    )),
+                ));
             }
         }
     }

@@ -558,19 +558,12 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             }
             if let Some(p) = &rule.in_force {
                 check_period(p).map_err(|m| {
-                    err(
-                        format!("in_force: {m}"),
-                        Some(rule.spans.field("in_force")),
-                    )
+                    err(format!("in_force: {m}"), Some(rule.spans.field("in_force")))
                 })?;
             }
             for ex in &rule.examples {
-                check_example(&catalog, ex, &all_rule_ids, &reading_decls).map_err(|m| {
-                    err(
-                        format!("example `{}`: {m}", ex.name),
-                        Some(ex.spans.at()),
-                    )
-                })?;
+                check_example(&catalog, ex, &all_rule_ids, &reading_decls)
+                    .map_err(|m| err(format!("example `{}`: {m}", ex.name), Some(ex.spans.at())))?;
             }
             rules.push(
                 RuleSlot::new(doc_index, rule_index, group)
@@ -956,10 +949,7 @@ impl Resolver<'_> {
                 self.input(r)?;
                 match self.catalog.decls[r.slot].kind {
                     InputKind::Flag => Ok(()),
-                    _ => Err((
-                        format!("`{}` is not a yes/no input", r.id),
-                        Some(r.at),
-                    )),
+                    _ => Err((format!("`{}` is not a yes/no input", r.id), Some(r.at))),
                 }
             }
             Cond::Is(r, o) => {

@@ -108,10 +108,7 @@ impl<'a> LineIndex<'a> {
             return;
         };
         let base = self.text.as_ptr() as usize;
-        let Some(mut offset) = address
-            .checked_sub(base)
-            .filter(|o| *o <= self.text.len())
-        else {
+        let Some(mut offset) = address.checked_sub(base).filter(|o| *o <= self.text.len()) else {
             at.0 = Spot::Unknown;
             return;
         };

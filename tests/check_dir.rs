@@ -23,7 +23,10 @@ fn pack(name: &str, edits: &[(&str, &str, &str)]) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("sources")).unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    for (from, to) in [(src.clone(), dir.clone()), (src.join("sources"), dir.join("sources"))] {
+    for (from, to) in [
+        (src.clone(), dir.clone()),
+        (src.join("sources"), dir.join("sources")),
+    ] {
         for entry in std::fs::read_dir(&from).unwrap() {
             let p = entry.unwrap().path();
             if p.is_file() {
@@ -53,7 +56,9 @@ fn check(dir: &Path) -> (i32, String, String) {
 /// Line and column (1-based, in characters) where `marker` first starts in the file.
 fn place(dir: &Path, file: &str, marker: &str) -> (usize, usize) {
     let text = std::fs::read_to_string(dir.join(file)).unwrap();
-    let at = text.find(marker).unwrap_or_else(|| panic!("`{marker}` not in {file}"));
+    let at = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("`{marker}` not in {file}"));
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
@@ -73,7 +78,11 @@ fn findings(dir: &Path, err: &str) -> Vec<String> {
 fn assert_finding(dir: &Path, err: &str, file: &str, (line, col): (usize, usize), parts: &[&str]) {
     let start = format!("{}/{file}:{line}:{col}: ", dir.display());
     let hits: Vec<&str> = err.lines().filter(|l| l.starts_with(&start)).collect();
-    assert_eq!(hits.len(), 1, "one line starting `{start}` expected in:\n{err}");
+    assert_eq!(
+        hits.len(),
+        1,
+        "one line starting `{start}` expected in:\n{err}"
+    );
     for part in parts {
         assert!(hits[0].contains(part), "`{part}` expected in: {}", hits[0]);
     }
@@ -150,7 +159,13 @@ fn a_missing_source_file() {
     let (code, _, err) = check(&dir);
     assert_eq!(code, 1, "{err}");
     let marker = format!("file: \"{missing}\"");
-    let docs = ["wulong-2024-20.ron", "wulong-2024-22.ron", "wulong-2024-32.ron", "wulong-2024-35.ron", "wulong-2024-38.ron"];
+    let docs = [
+        "wulong-2024-20.ron",
+        "wulong-2024-22.ron",
+        "wulong-2024-32.ron",
+        "wulong-2024-35.ron",
+        "wulong-2024-38.ron",
+    ];
     for doc in docs {
         let at = place(&dir, doc, &marker);
         assert_finding(&dir, &err, doc, at, &[missing, "cannot be read"]);
@@ -184,7 +199,11 @@ fn a_source_named_by_a_path() {
 fn document_lines_past_the_end_of_its_text() {
     let dir = pack(
         "lines",
-        &[("cq-2023-65.ron", "lines: (890, 1108)", "lines: (890, 999999)")],
+        &[(
+            "cq-2023-65.ron",
+            "lines: (890, 1108)",
+            "lines: (890, 999999)",
+        )],
     );
     let lines = std::fs::read_to_string(dir.join("sources").join(SOURCE_65))
         .unwrap()
@@ -229,7 +248,10 @@ fn a_group_citing_an_unloaded_document() {
 #[test]
 fn a_governing_quote_on_the_wrong_line() {
     // 65号's 就高不就低 sentence starts on line 1059 of its text.
-    let dir = pack("group-line", &[("stacking.ron", "line: 1059,", "line: 1058,")]);
+    let dir = pack(
+        "group-line",
+        &[("stacking.ron", "line: 1059,", "line: 1058,")],
+    );
     let (code, _, err) = check(&dir);
     assert_eq!(code, 1, "{err}");
     let at = place(&dir, "stacking.ron", "line: 1058,");
@@ -248,7 +270,9 @@ fn a_group_no_rule_belongs_to() {
     let dir = pack("group-orphan", &[]);
     let path = dir.join("stacking.ron");
     let text = std::fs::read_to_string(&path).unwrap();
-    let start = text.find("        Group(\n            id: \"retrofit\"").unwrap();
+    let start = text
+        .find("        Group(\n            id: \"retrofit\"")
+        .unwrap();
     let end = start + text[start..].find("\n        ),\n").unwrap() + "\n        ),\n".len();
     let copy = text[start..end].replacen("\"retrofit\"", "\"retrofit_orphan\"", 1);
     std::fs::write(&path, format!("{}{copy}{}", &text[..end], &text[end..])).unwrap();
@@ -269,7 +293,11 @@ fn a_group_no_rule_belongs_to() {
 fn a_lead_agency_without_an_english_name() {
     let dir = pack(
         "agency",
-        &[("cq-2023-65.ron", "lead: [\"市商务委\"],", "lead: [\"市商务委\", \"市测试局\"],")],
+        &[(
+            "cq-2023-65.ron",
+            "lead: [\"市商务委\"],",
+            "lead: [\"市商务委\", \"市测试局\"],",
+        )],
     );
     let (code, _, err) = check(&dir);
     assert_eq!(code, 1, "{err}");
@@ -321,8 +349,16 @@ fn several_problems_one_line_each() {
         "several",
         &[
             ("cq-2023-65.ron", FDI_QUOTE_START, "13．支持引进外资项目。"),
-            ("cq-2023-65.ron", "lead: [\"市商务委\"],", "lead: [\"市测试局\"],"),
-            ("stacking.ron", "document: \"渝府办发〔2022〕107号\"", "document: \"渝府办发〔2099〕1号\""),
+            (
+                "cq-2023-65.ron",
+                "lead: [\"市商务委\"],",
+                "lead: [\"市测试局\"],",
+            ),
+            (
+                "stacking.ron",
+                "document: \"渝府办发〔2022〕107号\"",
+                "document: \"渝府办发〔2099〕1号\"",
+            ),
         ],
     );
     let (code, _, err) = check(&dir);
@@ -333,7 +369,11 @@ fn several_problems_one_line_each() {
         // file:line:col: with a line and a column past zero.
         let rest = l.strip_prefix(&format!("{}/", dir.display())).unwrap();
         let mut parts = rest.splitn(4, ':');
-        let (file, line, col) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        let (file, line, col) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
         assert!(file.ends_with(".ron"), "{l}");
         assert!(line.parse::<usize>().unwrap() > 0, "{l}");
         assert!(col.parse::<usize>().unwrap() > 0, "{l}");

@@ -75,7 +75,12 @@ fn a_duplicate_rule_id_points_at_the_second() {
 fn a_duplicate_rule_id_in_another_file_points_at_that_file() {
     let first = document(&rule("sales_rate", RATE));
     let second = document(&rule("sales_rate", RATE)).replace("测试〔2024〕1号", "测试〔2024〕2号");
-    let e = load(&[("inputs.ron", INPUTS), ("a.ron", &first), ("b.ron", &second)]).unwrap_err();
+    let e = load(&[
+        ("inputs.ron", INPUTS),
+        ("a.ron", &first),
+        ("b.ron", &second),
+    ])
+    .unwrap_err();
     assert_eq!((e.file.as_str(), e.line, e.col), ("b.ron", 8, 18), "{e}");
 }
 
@@ -87,7 +92,11 @@ fn an_unknown_input_points_at_the_reference_not_the_comment() {
     // `"sales_rate", ` 14, `title: (zh: "测试", en: "Test"), ` 31, `clause: "一", ` 13,
     // `line: 1, ` 9, `quote: "测试。", ` 14, `lead: ["测试"], ` 14, `benefit: Grant, ` 16,
     // `per: ProjectYear, ` 18, `amount: ` 8, `Rate(base: ` 11, `Input(` 6 = 171: col 172.
-    let line8 = document(&rule("sales_rate", amount)).lines().nth(7).unwrap().to_owned();
+    let line8 = document(&rule("sales_rate", amount))
+        .lines()
+        .nth(7)
+        .unwrap()
+        .to_owned();
     let before = &line8[..line8.find("\"sales_yaun\"").unwrap()];
     assert_eq!(before.chars().count(), 171, "the hand count of {line8}");
     assert_eq!((e.line, e.col), (8, 172), "{e}");
@@ -97,7 +106,10 @@ fn an_unknown_input_points_at_the_reference_not_the_comment() {
 
 #[test]
 fn an_unknown_field_inside_a_rule_names_the_rule() {
-    let e = load_doc(&rule("sales_rate", RATE).replace("benefit: Grant", "colour: Red, benefit: Grant")).unwrap_err();
+    let e = load_doc(
+        &rule("sales_rate", RATE).replace("benefit: Grant", "colour: Red, benefit: Grant"),
+    )
+    .unwrap_err();
     assert_eq!(e.line, 8, "{e}");
     assert_eq!(e.rule.as_deref(), Some("sales_rate"), "{e}");
     assert!(e.message.contains("colour"), "{e}");
@@ -109,7 +121,10 @@ fn an_error_in_the_second_rule_names_the_second_rule() {
     let rules = format!(
         "{}{}",
         rule("first", RATE),
-        rule("second", r#"Rate(base: Input("sales_yuan"), rate: 0.03, kind: Exactly)"#)
+        rule(
+            "second",
+            r#"Rate(base: Input("sales_yuan"), rate: 0.03, kind: Exactly)"#
+        )
     );
     let e = load_doc(&rules).unwrap_err();
     assert_eq!(e.line, 9, "{e}");
@@ -154,7 +169,11 @@ fn a_stacking_group_declared_twice_points_at_the_second() {
     ])
     .unwrap_err();
     // `        Group(id: ` is 18 characters: the second group's id is line 4, col 19.
-    assert_eq!((e.file.as_str(), e.line, e.col), ("stacking.ron", 4, 19), "{e}");
+    assert_eq!(
+        (e.file.as_str(), e.line, e.col),
+        ("stacking.ron", 4, 19),
+        "{e}"
+    );
     assert!(e.message.contains("declared twice"), "{e}");
 }
 
@@ -162,9 +181,17 @@ fn a_stacking_group_declared_twice_points_at_the_second() {
 fn an_input_declared_twice_points_at_the_second() {
     let line = INPUTS.lines().nth(4).unwrap();
     let twice = INPUTS.replace(line, &format!("{line}\n{line}"));
-    let e = load(&[("inputs.ron", &twice), ("doc.ron", &document(&rule("r", RATE)))]).unwrap_err();
+    let e = load(&[
+        ("inputs.ron", &twice),
+        ("doc.ron", &document(&rule("r", RATE))),
+    ])
+    .unwrap_err();
     // `        Input(id: ` is 18 characters: line 6, col 19.
-    assert_eq!((e.file.as_str(), e.line, e.col), ("inputs.ron", 6, 19), "{e}");
+    assert_eq!(
+        (e.file.as_str(), e.line, e.col),
+        ("inputs.ron", 6, 19),
+        "{e}"
+    );
 }
 
 #[test]
@@ -177,7 +204,11 @@ fn an_agency_translated_twice_points_at_the_second() {
     ])
     .unwrap_err();
     // `        (zh: ` is 13 characters: line 4, col 14.
-    assert_eq!((e.file.as_str(), e.line, e.col), ("agencies.ron", 4, 14), "{e}");
+    assert_eq!(
+        (e.file.as_str(), e.line, e.col),
+        ("agencies.ron", 4, 14),
+        "{e}"
+    );
 }
 
 #[test]

@@ -11,7 +11,11 @@ use incentives::load::{load_dir, load_embedded};
 fn quotes_are_verbatim_and_lines_hold_them() {
     let base = load_embedded().expect("embedded packs load");
     let quoted = base.documents.iter().map(|d| d.rules.len()).sum::<usize>()
-        + base.groups.iter().map(|g| g.governed_by.len()).sum::<usize>();
+        + base
+            .groups
+            .iter()
+            .map(|g| g.governed_by.len())
+            .sum::<usize>();
     assert!(quoted > 10, "only {quoted} quotes");
     let findings: Vec<String> = verify(&base, &Sources::Embedded)
         .iter()
