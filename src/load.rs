@@ -509,12 +509,14 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         }
         let area_at = doc.spans.field("applies_in");
         resolve_area(&catalog, &mut doc, &index)
-            .map_err(|(message, at)| doc_err(at.unwrap_or(area_at), message))?;
+            .map_err(|(message, at)| doc_err(at.map_or(area_at, |a| a.or(area_at)), message))?;
         for (rule_index, rule) in doc.rules.iter_mut().enumerate() {
             let rule_at = rule.spans.at();
             let rule_id = rule.id.clone();
             let err = |message: String, at: Option<At>| {
-                error_at(&file, at.unwrap_or(rule_at), Some(&rule_id), message)
+                // An escaped string has no place of its own: its rule's stands in.
+                let at = at.map_or(rule_at, |a| a.or(rule_at));
+                error_at(&file, at, Some(&rule_id), message)
             };
             if !seen_rules.insert(rule.id.clone()) {
                 return Err(err("a rule with this id is already loaded".into(), None));

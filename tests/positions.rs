@@ -218,3 +218,34 @@ fn a_byte_order_mark_does_not_move_a_place() {
     let e = load(&[("inputs.ron", INPUTS), ("doc.ron", &with_bom)]).unwrap_err();
     assert_eq!((e.line, e.col), (9, 18), "{e}");
 }
+
+/// Found by the rule-pack fuzzer: a reference written with an escape (`"\n"`) is a new
+/// string, not a slice of the text, so it has no place of its own; the error was placed at
+/// 0:0. It falls back to its rule's place.
+#[test]
+fn an_escaped_reference_falls_back_to_its_rule() {
+    let amount = r#"Rate(base: Input("sales\u{5f}yaun"), rate: "0.03", kind: Exactly)"#;
+    let e = load_doc(&rule("sales_rate", amount)).unwrap_err();
+    assert!(e.message.contains("unknown input `sales_yaun`"), "{e}");
+    assert_eq!((e.line, e.col), (8, 18), "{e}");
+}
+
+/// The same for a district document's `applies_in` option: the `applies_in` field.
+#[test]
+fn an_escaped_option_falls_back_to_its_field() {
+    let inputs = INPUTS.replace(
+        "    ],\n)",
+        "        Input(id: \"district\", label: (zh: \"区县\", en: \"District\"), kind: Choice([(id: \"wulong\", label: (zh: \"武隆区\", en: \"Wulong\"))]), scope: Project, help: (zh: \"\", en: \"\")),\n    ],\n)",
+    );
+    let doc = document(&rule("sales_rate", RATE)).replace(
+        "    level: Municipal,",
+        "    level: District(\"武隆区\"), applies_in: District(id: \"wu\\u{6c}ong\"),",
+    );
+    load(&[("inputs.ron", &inputs), ("doc.ron", &doc)])
+        .expect("an escaped option that exists loads");
+    let doc = doc.replace("wu\\u{6c}ong", "wu\\u{6c}ung");
+    let e = load(&[("inputs.ron", &inputs), ("doc.ron", &doc)]).unwrap_err();
+    // Line 3: 4 spaces, `level: ` 7, `District(` 9, `"武隆区"` 5, `),` 2 and a space make 28
+    // characters; `applies_in` starts col 29.
+    assert_eq!((e.line, e.col), (3, 29), "{e}");
+}

@@ -63,7 +63,8 @@ where
         t.clear();
     }
     let cases = Cell::new(0u64);
-    let mut seed = first_seed();
+    let first = first_seed();
+    let mut seed = first;
     loop {
         let mut bytes = [0u8; 32];
         bytes[..8].copy_from_slice(&seed.to_le_bytes());
@@ -104,7 +105,7 @@ where
             .join(", ")
     });
     println!(
-        "fuzz {target}: {} cases in {:.1} s, no panics, no failed checks ({})",
+        "fuzz {target}: {} cases in {:.1} s, no panics, no failed checks ({}; FUZZ_SEED={first})",
         run.cases,
         run.seconds,
         tally.unwrap_or_default()
