@@ -357,9 +357,13 @@ pub fn plain(value: Decimal) -> String {
     group_thousands(&value.normalize().to_string())
 }
 
-/// A rate as a percentage: `0.04` → `4%`.
+/// A rate as a percentage: `0.04` → `4%`; a ratio too large for a percentage of the
+/// decimal type (past 7.9 × 10²⁶) is written as the ratio it is.
 pub fn percent(rate: Decimal) -> String {
-    format!("{}%", (rate * Decimal::from(100)).normalize())
+    match rate.checked_mul(Decimal::from(100)) {
+        Some(p) => format!("{}%", p.normalize()),
+        None => plain(rate),
+    }
 }
 
 #[cfg(test)]
