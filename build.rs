@@ -32,7 +32,10 @@ fn embed(code: &mut String, name: &str, doc: &str, dir: &Path, ext: &str) {
 }
 
 fn main() {
-    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read when the script runs, not when it is compiled: a build script compiled for one
+    // checkout and run for another (a shared target folder) embeds the packs of the one built.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR is set by cargo");
+    let rules = Path::new(&manifest).join("rules");
     let mut code = String::new();
     embed(
         &mut code,
