@@ -18,3 +18,4 @@ pub mod project;
 pub mod render;
 pub mod report;
 pub mod status;
+pub mod visible;
