@@ -11,14 +11,17 @@ use ron::Options;
 use serde::de::DeserializeOwned;
 
 use crate::inputs::{describe_raw, typed_value, InputCatalog, Value};
+use crate::messages::Access;
 use crate::pack::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// A rule-pack error with its place.
-/// Displays on one line: control characters from the file are shown escaped.
+/// Displays on one line: control characters from the file or its name are shown escaped,
+/// a quoted value at most 80 characters; `line` 0 is an error of the whole file (it cannot
+/// be read, it is too large), shown without a position.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{col}: {}{}", rule.as_ref().map(|r| format!("rule `{}`: ", one_line(r))).unwrap_or_default(), one_line(message))]
+#[error("{}", one_line(self))]
 pub struct LoadError {
     pub file: String,
     pub line: usize,
@@ -27,15 +30,145 @@ pub struct LoadError {
     pub message: String,
 }
 
-fn one_line(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '\n' => vec!['\\', 'n'],
-            '\r' => vec!['\\', 'r'],
-            '\t' => vec!['\\', 't'],
-            c => vec![c],
-        })
-        .collect()
+fn one_line(e: &LoadError) -> String {
+    let place = if e.line == 0 {
+        e.file.clone()
+    } else {
+        format!("{}:{}:{}", e.file, e.line, e.col)
+    };
+    let rule = e
+        .rule
+        .as_ref()
+        .map(|r| format!("rule `{r}`: "))
+        .unwrap_or_default();
+    crate::visible::one_line_error(&format!("{place}: {rule}{}", e.message))
+}
+
+/// The largest rule-pack file read: 64 MiB (the shipped packs are under 200 KiB each).
+pub const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most levels a rule pack nests (conditions inside conditions).
+pub const MAX_PACK_DEPTH: usize = 128;
+
+/// Reads one rule-pack file: refused past [`MAX_PACK_BYTES`] before it is read, and at the
+/// first byte that is not UTF-8.
+fn read_pack(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
+    let file = path.display().to_string();
+    let whole = |message: String| LoadError {
+        file: file.clone(),
+        line: 0,
+        col: 0,
+        rule: None,
+        message,
+    };
+    let io = |e: std::io::Error| {
+        whole(format!(
+            "cannot read the rule pack: {}",
+            crate::messages::io_problem(e.kind(), &e.to_string(), Access::ReadFile, Lang::En)
+        ))
+    };
+    let too_large = |bytes: Option<u64>| {
+        let size = match bytes {
+            Some(b) => format!("{} MiB", b / (1024 * 1024)),
+            None => format!("more than {} MiB", MAX_PACK_BYTES / (1024 * 1024)),
+        };
+        whole(format!(
+            "the rule pack is too large ({size}; at most {} MiB): is it the right file?",
+            MAX_PACK_BYTES / (1024 * 1024)
+        ))
+    };
+    let opened = std::fs::File::open(path).map_err(io)?;
+    let size = opened.metadata().map_err(io)?.len();
+    if size > MAX_PACK_BYTES {
+        return Err(too_large(Some(size)));
+    }
+    let mut bytes = Vec::new();
+    opened
+        .take(MAX_PACK_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_PACK_BYTES {
+        return Err(too_large(None));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..good]);
+        let (line, col) = line_col(&text, good);
+        LoadError {
+            file: file.clone(),
+            line,
+            col,
+            rule: None,
+            message: "the rule pack is not UTF-8 text: save it as UTF-8".into(),
+        }
+    })
+}
+
+/// The reader's complaint in the terms of the file's author (`what`: "rule pack", "project
+/// file"): no parser internals, and the names it quotes cut to 80 characters.
+pub(crate) fn reader_problem(code: &ron::Error, what: &str) -> String {
+    use crate::money::clip;
+    use ron::Error as E;
+    let one_of = |names: &[&str]| match names {
+        [] => "nothing here".to_owned(),
+        [one] => format!("`{one}`"),
+        _ => format!("one of `{}`", names.join("`, `")),
+    };
+    let within = |outer: &Option<String>| {
+        outer
+            .as_deref()
+            .map_or_else(String::new, |o| format!(" in `{}`", clip(o)))
+    };
+    match code {
+        E::ExceededRecursionLimit => {
+            format!("the {what} nests deeper than {MAX_PACK_DEPTH} levels here")
+        }
+        E::Message(m) => crate::visible::clip_quotes(m).into_owned(),
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unexpected field `{}`{}; expected {}",
+            clip(found),
+            within(outer),
+            one_of(expected)
+        ),
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unexpected `{}`{}; expected {}",
+            clip(found),
+            within(outer),
+            one_of(expected)
+        ),
+        E::MissingStructField { field, outer } => {
+            format!("missing field `{field}`{}", within(outer))
+        }
+        E::DuplicateStructField { field, outer } => {
+            format!("field `{field}` is given twice{}", within(outer))
+        }
+        E::ExpectedDifferentStructName { expected, found } => {
+            format!("expected `{expected}`, found `{}`", clip(found))
+        }
+        E::ExpectedStructName(name) => format!("expected the name `{}` before `(`", clip(name)),
+        E::InvalidValueForType { expected, found } => {
+            format!("expected {}, found {}", clip(expected), clip(found))
+        }
+        E::InvalidIdentifier(name) => format!("`{}` is not a valid name", clip(name)),
+        E::SuggestRawIdentifier(name) => {
+            format!("`{}` is a reserved word: write it as `r#{0}`", clip(name))
+        }
+        E::NoSuchExtension(name) => format!("no extension named `{}`", clip(name)),
+        E::Eof => format!("the {what} ends too early: a closing bracket may be missing"),
+        E::TrailingCharacters => format!("text after the end of the {what}"),
+        E::UnclosedLineComment => "a comment is not closed".into(),
+        E::ExpectedRawValue => "expected a value".into(),
+        other => other.to_string(),
+    }
 }
 
 /// Every loaded document, input and stacking group, cross-checked.
@@ -192,7 +325,12 @@ pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
         rule: None,
         message,
     };
-    let entries = std::fs::read_dir(dir).map_err(|e| at(format!("cannot read folder: {e}")))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        at(format!(
+            "cannot read the folder: {}",
+            crate::messages::io_problem(e.kind(), &e.to_string(), Access::ReadFolder, Lang::En)
+        ))
+    })?;
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "ron"))
@@ -203,13 +341,7 @@ pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
     }
     let mut files = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| LoadError {
-            file: p.display().to_string(),
-            line: 0,
-            col: 0,
-            rule: None,
-            message: format!("cannot read file: {e}"),
-        })?;
+        let text = read_pack(&p)?;
         files.push((p.display().to_string(), text));
     }
     load_texts(&files)
@@ -236,13 +368,16 @@ pub fn parse_ron<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadE
             message: "the file is empty".into(),
         });
     }
-    ron_options().from_str(text).map_err(|e| LoadError {
-        file: file.into(),
-        line: e.span.start.line,
-        col: e.span.start.col,
-        rule: None,
-        message: e.code.to_string(),
-    })
+    ron_options()
+        .with_recursion_limit(MAX_PACK_DEPTH)
+        .from_str(text)
+        .map_err(|e| LoadError {
+            file: file.into(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            rule: None,
+            message: reader_problem(&e.code, "rule pack"),
+        })
 }
 
 enum FileKind {
