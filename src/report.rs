@@ -379,8 +379,12 @@ pub struct Line {
 /// The node of `nodes` (a line's trace) that decides why a line of `status` pays nothing:
 /// the first failed eligibility condition (a failed `Any` or `Not` as a whole), or, when no
 /// tier was reached, the lowest tier's failed condition (the threshold the project came
-/// nearest to).
+/// nearest to). A line the project is eligible for has none, even where a tier or a part
+/// of its amount failed on the way.
 pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
+    if status.eligible() {
+        return None;
+    }
     let first_failed = |from: usize, to: usize| -> Option<usize> {
         let mut i = from;
         while i < to {
@@ -413,12 +417,6 @@ pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
         return first_failed(0, first_tier)
             .or_else(|| first_failed(last_tier + 1, no_tier))
             .or(Some(no_tier));
-    }
-    if matches!(
-        status,
-        Status::Granted | Status::CeilingOnly | Status::Unquantified
-    ) {
-        return None;
     }
     if status == Status::Superseded {
         return nodes
