@@ -217,6 +217,8 @@ pub enum Unit {
     SquareMetres,
     /// 千瓦时
     Kwh,
+    /// 千瓦 (kW): a power, e.g. a charger's power per connector
+    Kilowatts,
     /// months
     Months,
     /// a ratio written as a decimal (0.15 for 15%)
@@ -238,6 +240,8 @@ impl Unit {
             (Unit::SquareMetres, _) => "m²",
             (Unit::Kwh, Lang::Zh) => "千瓦时",
             (Unit::Kwh, Lang::En) => "kWh",
+            (Unit::Kilowatts, Lang::Zh) => "千瓦",
+            (Unit::Kilowatts, Lang::En) => "kW",
             (Unit::Months, Lang::Zh) => "个月",
             (Unit::Months, Lang::En) => "months",
             (Unit::Ratio, _) => "",
