@@ -11,7 +11,7 @@ use crate::load::{typed_inputs, RuleBase};
 use crate::money::fen_string;
 use crate::pack::{Amount, Benefit, Example, RawValue, Rule, Scope};
 use crate::project::{InputValues, Project, ProjectFile, Subject, Year};
-use crate::report::{EvalOptions, SelectedReading};
+use crate::report::{EvalOptions, Node, SelectedReading};
 
 /// The outcome of one golden example.
 #[derive(Debug, Clone)]
@@ -203,6 +203,24 @@ pub fn run_example(base: &Arc<RuleBase>, rule: &Rule, ex: &Example) -> Vec<Strin
                 ));
             }
         }
+        if let Some(open) = e.ceiling_open {
+            if open != line.ceiling_open {
+                failures.push(format!(
+                    "`{id}`: ceiling open {open} expected, found {}",
+                    line.ceiling_open
+                ));
+            }
+        }
+        let relaxed_by = b.trace(line).iter().find_map(|n| match n {
+            Node::CeilingRelaxed { by } => Some(b.rule_base().rule(*by).id.as_str()),
+            _ => None,
+        });
+        if e.relaxed_by.as_deref() != relaxed_by {
+            failures.push(format!(
+                "`{id}`: relaxed_by {:?} expected, found {:?}",
+                e.relaxed_by, relaxed_by
+            ));
+        }
         if let Some(p) = &e.payer {
             let found = line
                 .payer
@@ -247,6 +265,8 @@ pub fn summarise(base: &RuleBase, outcomes: &[ExampleOutcome]) -> Vec<DocumentSu
                 s.rules += 1;
                 match r.amount {
                     Amount::Unquantified => s.unquantified += 1,
+                    // A modifier pays nothing: neither quantified nor unquantified.
+                    _ if r.benefit == Benefit::Modifier => {}
                     _ => s.quantified += 1,
                 }
                 if r.benefit == Benefit::TaxBenefit {

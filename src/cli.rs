@@ -13,7 +13,7 @@ use incentives::engine::{evaluate, EvalError};
 use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
 use incentives::messages::eval_error;
 use incentives::money::parse_decimal;
-use incentives::pack::{Amount, Lang, Level};
+use incentives::pack::{Amount, Benefit, Lang, Level};
 use incentives::project::ProjectFile;
 use incentives::project::{locate_year, offer_position, parse_project};
 use incentives::render::pdf::{report_pdf, PdfMeta};
@@ -396,6 +396,7 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 }
                 for r in &d.rules {
                     let shape = match r.amount {
+                        _ if r.benefit == Benefit::Modifier => "modifier",
                         Amount::Unquantified => "unquantified",
                         Amount::UpTo(_) => "ceiling",
                         Amount::Fixed(_) => "fixed",

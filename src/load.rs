@@ -110,6 +110,14 @@ impl RuleBase {
         })
     }
 
+    /// The slot of rule `rule` of document `document` (as a `RuleRef` names it).
+    pub fn slot_at(&self, document: u32, rule: u32) -> Option<RuleSlot> {
+        self.rules
+            .iter()
+            .copied()
+            .find(|s| s.document == document && s.rule == rule)
+    }
+
     pub fn reading(&self, id: &str) -> Option<(&Document, &ReadingDecl)> {
         self.documents
             .iter()
@@ -504,6 +512,31 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         .iter()
         .flat_map(|(_, _, d)| d.rules.iter().map(|r| r.id.clone()))
         .collect();
+    // Where each rule and document sits, for the references rules make to each other.
+    let places = Places {
+        rules: documents
+            .iter()
+            .enumerate()
+            .flat_map(|(di, (_, _, d))| {
+                d.rules.iter().enumerate().map(move |(ri, r)| {
+                    (
+                        r.id.clone(),
+                        RulePlace {
+                            document: di as u32,
+                            rule: ri as u32,
+                            modifier: r.benefit == Benefit::Modifier,
+                            case_by_case: r.quote.contains("一事一议"),
+                        },
+                    )
+                })
+            })
+            .collect(),
+        documents: documents
+            .iter()
+            .enumerate()
+            .map(|(di, (_, _, d))| (d.number.clone(), di as u32))
+            .collect(),
+    };
     // A reading is declared once, in one document, and any rule may use it: one question
     // of interpretation is one switch, even where several documents share the wording.
     let reading_decls: Vec<ReadingDecl> = documents
@@ -607,6 +640,9 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             };
             resolver
                 .rule(rule)
+                .map_err(|(m, needle)| err(m, needle.as_deref()))?;
+            places
+                .resolve(rule, doc_index as u32)
                 .map_err(|(m, needle)| err(m, needle.as_deref()))?;
             rule.check_sites().map_err(|m| err(m, None))?;
             let mut read = std::mem::take(&mut resolver.read);
@@ -754,7 +790,12 @@ fn check_example(
                 ex.other_projects.len()
             ));
         }
-        for id in e.rule.iter().chain(e.superseded_by.iter()) {
+        for id in e
+            .rule
+            .iter()
+            .chain(e.superseded_by.iter())
+            .chain(e.relaxed_by.iter())
+        {
             if !rule_ids.contains(id) {
                 return Err(format!("expects a line of unknown rule `{id}`"));
             }
@@ -764,6 +805,105 @@ fn check_example(
 }
 
 type ResolveError = (String, Option<String>);
+
+/// Where a rule sits, and what a reference to it may rely on.
+struct RulePlace {
+    document: u32,
+    rule: u32,
+    modifier: bool,
+    /// Its quote says 一事一议.
+    case_by_case: bool,
+}
+
+/// Every rule and document by name, for the references between rules.
+struct Places {
+    rules: HashMap<String, RulePlace>,
+    documents: HashMap<String, u32>,
+}
+
+impl Places {
+    fn rule(&self, r: &mut RuleRef) -> Result<&RulePlace, ResolveError> {
+        let place = self.rules.get(&r.id).ok_or_else(|| {
+            (
+                format!("no loaded rule has the id `{}`", r.id),
+                Some(r.id.clone()),
+            )
+        })?;
+        r.document = place.document;
+        r.rule = place.rule;
+        Ok(place)
+    }
+
+    /// Resolves the rules and documents a rule names: the 一事一议 clause above its
+    /// ceiling, a modifier's targets.
+    fn resolve(&self, rule: &mut Rule, document: u32) -> Result<(), ResolveError> {
+        if let Some(above) = rule
+            .ceiling
+            .as_mut()
+            .and_then(|c| c.case_by_case_above.as_mut())
+        {
+            let place = self.rule(above)?;
+            if place.document != document || !place.case_by_case {
+                return Err((
+                    format!(
+                        "case_by_case_above: `{}` must be a rule of the same document whose quote says 一事一议",
+                        above.id
+                    ),
+                    Some(above.id.clone()),
+                ));
+            }
+        }
+        let Some(Modifies::RelaxCeilings { touches }) = &mut rule.modifies else {
+            return Ok(());
+        };
+        if touches.is_empty() {
+            return Err((
+                "RelaxCeilings needs at least one target in `touches`".into(),
+                None,
+            ));
+        }
+        for t in touches {
+            match t {
+                Target::Benefit(b @ (Benefit::InKind | Benefit::Modifier)) => {
+                    return Err((
+                        format!("a {b:?} rule states no ceiling to relax: touch Grant, TaxBenefit or FeeSaving"),
+                        None,
+                    ))
+                }
+                Target::Benefit(_) => {}
+                Target::Document(d) => {
+                    d.index = *self.documents.get(&d.number).ok_or_else(|| {
+                        (
+                            format!("no loaded document has the 文号 {}", d.number),
+                            Some(d.number.clone()),
+                        )
+                    })?;
+                }
+                Target::Rule(r) => {
+                    if self.rule(r)?.modifier {
+                        return Err((
+                            format!("`{}` is a modifier, which has no ceiling to relax", r.id),
+                            Some(r.id.clone()),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether an amount states a ceiling (最高N, N—M, 不高于X%).
+fn states_ceiling(a: &Amount) -> bool {
+    match a {
+        Amount::UpTo(_) | Amount::Range(..) => true,
+        Amount::Rate { kind, .. } => *kind == RateKind::AtMost,
+        Amount::Tiers(ts) => ts.iter().any(|t| states_ceiling(&t.then)),
+        Amount::Sum(parts) => parts.iter().any(|p| states_ceiling(&p.amount)),
+        Amount::Each { each, .. } => states_ceiling(each),
+        Amount::Fixed(_) | Amount::Unquantified | Amount::Open => false,
+    }
+}
 
 /// Fills input slots and option indices, and checks what a rule may refer to.
 struct Resolver<'a> {
@@ -796,20 +936,111 @@ impl Resolver<'_> {
             self.has_base = true;
         }
         self.cond(&mut rule.eligible)?;
+        self.kind(rule)?;
         self.amount(&mut rule.amount)?;
-        for cap in &mut rule.caps {
+        for (index, cap) in rule.caps.iter_mut().enumerate() {
             match cap {
                 Cap::PerProject(_) if self.per == Per::SubjectYear => {
                     return Err(("a per-firm rule cannot have a PerProject cap".into(), None))
                 }
                 Cap::LimitedTo(e) => self.expr(e)?,
+                Cap::Reading {
+                    id,
+                    default,
+                    alternative,
+                } => {
+                    self.reading(id)?;
+                    for branch in [&**default, &**alternative] {
+                        match branch {
+                            Cap::PerProject(_) if self.per == Per::SubjectYear => {
+                                return Err((
+                                    "a per-firm rule cannot have a PerProject cap".into(),
+                                    None,
+                                ))
+                            }
+                            Cap::LimitedTo(_) | Cap::Reading { .. } => {
+                                return Err((
+                                    format!("reading `{id}` of a cap switches between stated caps (PerLine, PerSubjectYear, PerSubject, PerProject)"),
+                                    Some(id.clone()),
+                                ))
+                            }
+                            _ => {}
+                        }
+                    }
+                    // The default takes the cap's place, so every pass reads a plain cap.
+                    let reading = CapReading {
+                        index: u8::try_from(index)
+                            .map_err(|_| ("too many caps in one rule".to_owned(), None))?,
+                        id: id.clone(),
+                        default: (**default).clone(),
+                        alternative: (**alternative).clone(),
+                    };
+                    *cap = reading.default.clone();
+                    rule.cap_readings.push(reading);
+                }
                 _ => {}
             }
+        }
+        let states =
+            states_ceiling(&rule.amount) || rule.caps.iter().any(|c| c.stated_limit().is_some());
+        match (states, &rule.ceiling) {
+            (true, None) => {
+                return Err((
+                    "the rule states a ceiling: say the period it covers, `ceiling: (period: PerYear)` (or WholePeriod, NotStated)".into(),
+                    None,
+                ))
+            }
+            (false, Some(_)) => {
+                return Err((
+                    "`ceiling` describes a stated ceiling, and this rule states none".into(),
+                    None,
+                ))
+            }
+            _ => {}
         }
         for p in &mut rule.payer {
             self.cond(&mut p.when)?;
         }
         Ok(())
+    }
+
+    /// A modifier pays nothing and changes other lines; every other rule states an amount.
+    fn kind(&self, rule: &Rule) -> Result<(), ResolveError> {
+        let modifier = rule.benefit == Benefit::Modifier;
+        if !modifier {
+            if rule.modifies.is_some() {
+                return Err((
+                    "`modifies` belongs to a rule with `benefit: Modifier`".into(),
+                    None,
+                ));
+            }
+            if matches!(rule.amount, Amount::Open) {
+                return Err((
+                    "the rule states no amount: write `amount:` (Unquantified where the text gives no figure)".into(),
+                    None,
+                ));
+            }
+            return Ok(());
+        }
+        let refused = if rule.modifies.is_none() {
+            Some("a modifier needs `modifies:` (what it does to other lines)")
+        } else if !matches!(rule.amount, Amount::Open) {
+            Some("a modifier pays nothing: it has no `amount`")
+        } else if !rule.caps.is_empty() || rule.ceiling.is_some() {
+            Some("a modifier pays nothing: it has no `caps` or `ceiling`")
+        } else if rule.stacking.is_some() {
+            Some("a modifier is never in a stacking group")
+        } else if !rule.payer.is_empty() {
+            Some("a modifier pays nothing: it has no `payer`")
+        } else if rule.frequency != Frequency::Annual {
+            Some("a modifier applies in each year its conditions hold: no `frequency`")
+        } else {
+            None
+        };
+        match refused {
+            Some(m) => Err((m.into(), None)),
+            None => Ok(()),
+        }
     }
 
     fn input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
