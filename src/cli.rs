@@ -529,6 +529,11 @@ fn list_inputs(base: &RuleBase, lang: Lang) -> String {
                 }
                 InputKind::Flag => "true/false".to_owned(),
                 InputKind::Year => "year".to_owned(),
+                InputKind::Date => "date YYYY-MM-DD".to_owned(),
+                InputKind::Dated(u) => {
+                    let unit = u.label(lang);
+                    format!("amounts with dates [(\"YYYY-MM-DD\", \"amount\"), …] or one yearly figure, {unit}")
+                }
                 InputKind::Choice(options) => format!(
                     "one of: {}",
                     options
@@ -543,6 +548,8 @@ fn list_inputs(base: &RuleBase, lang: Lang) -> String {
                 Some(RawValue::Bool(b)) => format!("; default {b}"),
                 Some(RawValue::Integer(i)) => format!("; default {i}"),
                 Some(RawValue::Float(f)) => format!("; default {f}"),
+                // Dated inputs take no default (refused when the catalogue is made).
+                Some(RawValue::List(_)) => String::new(),
                 None => String::new(),
             };
             let range = match &d.range {

@@ -17,4 +17,5 @@ pub mod pack;
 pub mod project;
 pub mod render;
 pub mod report;
+pub mod stacking_review;
 pub mod status;

@@ -10,7 +10,7 @@ use ron::extensions::Extensions;
 use ron::Options;
 use serde::de::DeserializeOwned;
 
-use crate::inputs::{describe_raw, typed_value, InputCatalog, Value};
+use crate::inputs::{typed_given, Given, InputCatalog};
 use crate::pack::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -619,17 +619,23 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             if !seen_rules.insert(rule.id.clone()) {
                 return Err(err("a rule with this id is already loaded".into(), None));
             }
-            let group = match &rule.stacking {
-                Some(g) => Some(*group_index.get(g.as_str()).ok_or_else(|| {
+            let mut indices = Vec::with_capacity(rule.stacking.len());
+            for g in &rule.stacking {
+                let i = *group_index.get(g.as_str()).ok_or_else(|| {
                     err(
                         format!(
                             "unknown stacking group `{g}` (declare it in a StackingGroups file)"
                         ),
                         Some(g),
                     )
-                })?),
-                None => None,
-            };
+                })?;
+                if indices.contains(&i) {
+                    return Err(err(format!("stacking group `{g}` is named twice"), Some(g)));
+                }
+                indices.push(i);
+            }
+            let group = indices.first().copied();
+            rule.groups = indices;
             let mut resolver = Resolver {
                 catalog: &catalog,
                 per: rule.per,
@@ -667,6 +673,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         document_files.push(file);
     }
     catalog.used_by = used_by;
+    resolve_governing(&mut groups, &resolved_docs, &files)?;
     Ok(RuleBase {
         fingerprint: rules_fingerprint(&files),
         agencies,
@@ -676,6 +683,49 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         document_files,
         rules,
     })
+}
+
+/// Points each governing clause at its document, when that document is loaded, and checks
+/// that the measures it names are rules of that document.
+fn resolve_governing(
+    groups: &mut [StackingGroup],
+    documents: &[Document],
+    files: &[(String, String)],
+) -> Result<(), LoadError> {
+    for g in groups.iter_mut() {
+        for clause in &mut g.governed_by {
+            clause.document_index = documents.iter().position(|d| d.number == clause.document);
+            let Some(doc) = clause.document_index.map(|i| &documents[i]) else {
+                continue;
+            };
+            if let Some(unknown) = clause
+                .rules
+                .iter()
+                .find(|id| !doc.rules.iter().any(|r| &r.id == *id))
+            {
+                let (file, line, col) = files
+                    .iter()
+                    .filter(|(_, text)| text.contains("StackingGroups("))
+                    .find_map(|(f, text)| {
+                        let at = text.find(&format!("\"{unknown}\""))?;
+                        let (line, col) = line_col(text, at);
+                        Some((f.clone(), line, col))
+                    })
+                    .unwrap_or_default();
+                return Err(LoadError {
+                    file,
+                    line,
+                    col,
+                    rule: None,
+                    message: format!(
+                        "stacking group `{}`: `{unknown}` is not a rule of {}",
+                        g.id, clause.document
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_period(p: &Period) -> Result<(), String> {
@@ -766,14 +816,11 @@ fn check_example(
     if !(1949..=2100).contains(&ex.year) {
         return Err(format!("year {} is out of range", ex.year));
     }
-    for map in std::iter::once(&ex.inputs)
-        .chain(ex.earlier.values())
-        .chain(ex.other_projects.iter())
-    {
-        for (k, v) in map {
-            let decl = catalog.get(k).ok_or_else(|| catalog.unknown(k))?;
-            typed_value(decl, v).map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
-        }
+    let maps = std::iter::once((ex.year, &ex.inputs))
+        .chain(ex.earlier.iter().map(|(y, m)| (*y, m)))
+        .chain(ex.other_projects.iter().map(|m| (ex.year, m)));
+    for (year, map) in maps {
+        typed_inputs(catalog, map, year)?;
     }
     for e in &ex.expect {
         if let Some(y) = e.year {
@@ -1028,7 +1075,7 @@ impl Resolver<'_> {
             Some("a modifier pays nothing: it has no `amount`")
         } else if !rule.caps.is_empty() || rule.ceiling.is_some() {
             Some("a modifier pays nothing: it has no `caps` or `ceiling`")
-        } else if rule.stacking.is_some() {
+        } else if !rule.stacking.is_empty() {
             Some("a modifier is never in a stacking group")
         } else if !rule.payer.is_empty() {
             Some("a modifier pays nothing: it has no `payer`")
@@ -1077,7 +1124,7 @@ impl Resolver<'_> {
     fn number_input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
         self.input(r)?;
         match self.catalog.decls[r.slot].kind {
-            InputKind::Number(_) | InputKind::Year => Ok(()),
+            InputKind::Number(_) | InputKind::Year | InputKind::Dated(_) => Ok(()),
             _ => Err((
                 format!(
                     "`{}` is not a number, so it cannot be used in arithmetic",
@@ -1198,6 +1245,16 @@ impl Resolver<'_> {
                 self.alternatives.pop();
                 alt
             }
+            Cond::DateInForce(r) => {
+                self.input(r)?;
+                match self.catalog.decls[r.slot].kind {
+                    InputKind::Date => Ok(()),
+                    _ => Err((
+                        format!("`{}` is not a date input (kind: Date)", r.id),
+                        Some(r.id.clone()),
+                    )),
+                }
+            }
             Cond::YearFrom(y) | Cond::YearUntil(y) => {
                 if (1949..=2100).contains(y) {
                     Ok(())
@@ -1246,16 +1303,21 @@ impl Resolver<'_> {
     }
 }
 
-/// Types an example's raw input map (used by the golden-example runner).
+/// Types an example's raw input map for `year` (used by the golden-example runner): a
+/// dated input's entries and a per-year date must lie in that year.
 pub fn typed_inputs(
     catalog: &InputCatalog,
     map: &std::collections::BTreeMap<String, RawValue>,
-) -> Result<Vec<(usize, Value)>, String> {
+    year: u16,
+) -> Result<Vec<(usize, Given)>, String> {
     map.iter()
         .map(|(k, v)| {
             let slot = catalog.slot(k).ok_or_else(|| catalog.unknown(k))?;
-            let typed = typed_value(&catalog.decls[slot], v)
-                .map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
+            let decl = &catalog.decls[slot];
+            let year =
+                matches!(decl.scope, Scope::SubjectYear | Scope::ProjectYear).then_some(year);
+            let typed = typed_given(decl, v, year)
+                .map_err(|(e, written)| e.message(k, &written, Lang::En))?;
             Ok((slot, typed))
         })
         .collect()

@@ -5,13 +5,14 @@
 use rust_decimal::Decimal;
 
 use crate::engine::EvalError;
-use crate::inputs::{InputCatalog, Value};
+use crate::inputs::{DatedAmount, InputCatalog, Value};
 use crate::load::RuleSlot;
 use crate::money::{fen_string, group_thousands, percent, plain, wan_yuan};
 use crate::pack::*;
+use crate::report::DatedStep;
 use crate::report::{
-    CapStep, Disposition, Junction, Line, Node, Observed, OfferFit, OfferStep, PartStep, PeriodOf,
-    RateStep, Report, SharedCapStep,
+    Basis, CapStep, Disposition, Junction, Line, Node, Observed, OfferFit, OfferStep, PartStep,
+    PeriodOf, RateStep, Report, SharedCapStep,
 };
 
 /// An amount in yuan, rounded to the fen: `1,000,000.00 元` / `CNY 1,000,000.00`.
@@ -63,7 +64,7 @@ pub fn figure(catalog: &InputCatalog, e: &Expr, rule: &Rule, value: Decimal, lan
 fn expr_unit(catalog: &InputCatalog, e: &Expr, rule: &Rule) -> Option<Unit> {
     match e {
         Expr::Input(r) => match catalog.decls.get(r.slot).map(|d| &d.kind) {
-            Some(InputKind::Number(u)) => Some(*u),
+            Some(InputKind::Number(u) | InputKind::Dated(u)) => Some(*u),
             _ => None,
         },
         Expr::Base => rule.base.as_ref().and_then(|b| expr_unit(catalog, b, rule)),
@@ -101,7 +102,12 @@ fn expr_unit(catalog: &InputCatalog, e: &Expr, rule: &Rule) -> Option<Unit> {
 
 /// A value of input `slot` in its unit: `20,000,000 美元`, `USD 20,000,000`, `15%`.
 pub fn figure_of_input(catalog: &InputCatalog, slot: usize, value: Decimal, lang: Lang) -> String {
-    match catalog.decls.get(slot).map(|d| &d.kind) {
+    let kind = catalog.decls.get(slot).map(|d| match &d.kind {
+        // A dated amount is a number in its unit.
+        InputKind::Dated(u) => InputKind::Number(*u),
+        k => k.clone(),
+    });
+    match kind.as_ref() {
         Some(InputKind::Number(Unit::Yuan)) => money(value, lang),
         Some(InputKind::Number(Unit::Ratio)) => percent(value),
         Some(InputKind::Number(Unit::Usd)) if lang == Lang::En => format!("USD {}", plain(value)),
@@ -135,6 +141,41 @@ pub fn value_text(catalog: &InputCatalog, slot: usize, value: Value, lang: Lang)
             _ => i.to_string(),
         },
         Value::Year(y) => y.to_string(),
+        Value::Date(d) => d.to_string(),
+    }
+}
+
+/// A dated input's entries, as a person reads them: `2024-03-01 400,000.00 元；2024-09-01
+/// 600,000.00 元（合计 1,000,000.00 元）`.
+pub fn dated_text(
+    catalog: &InputCatalog,
+    slot: usize,
+    entries: &[DatedAmount],
+    lang: Lang,
+) -> String {
+    if entries.is_empty() {
+        return t(lang, "按日期填写，无条目", "by date, no entries").to_owned();
+    }
+    let list = entries
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e.date,
+                figure_of_input(catalog, slot, e.amount, lang)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(t(lang, "；", "; "));
+    match crate::inputs::dated_total(entries) {
+        Some(total) if entries.len() > 1 => {
+            let total = figure_of_input(catalog, slot, total, lang);
+            match lang {
+                Lang::Zh => format!("{list}（合计 {total}）"),
+                Lang::En => format!("{list} (total {total})"),
+            }
+        }
+        _ => list,
     }
 }
 
@@ -233,6 +274,7 @@ fn observed_text(
             None => i.to_string(),
         },
         Observed::Value(Value::Year(y)) => y.to_string(),
+        Observed::Value(Value::Date(d)) => d.to_string(),
     }
 }
 
@@ -331,7 +373,44 @@ pub fn describe_check(
                 observed_text(catalog, None, None, rule, observed, lang)
             ),
         },
+        Cond::DateInForce(r) => {
+            let label = input_label(catalog, r, lang);
+            let value = observed_text(catalog, Some(r), None, rule, observed, lang);
+            match lang {
+                Lang::Zh => format!("{label}：{value}（需在本条本年度的有效期内）"),
+                Lang::En => {
+                    format!("{label}: {value} (needs a day this rule is in force this year)")
+                }
+            }
+        }
         Cond::All(_) | Cond::Any(_) | Cond::Not(_) | Cond::Reading { .. } => String::new(),
+    };
+    format!("{body} {}", mark(passed, lang))
+}
+
+/// A date condition with the days it needs: "获评国家级数字商务企业日期：2025-01-10（需在
+/// 2025-01-22 至 2025-12-31 之间，即本条本年度的有效期内） ✗ 不符合".
+fn describe_date_check(
+    catalog: &InputCatalog,
+    rule: &Rule,
+    r: &InputRef,
+    window: Window,
+    observed: Observed,
+    passed: bool,
+    lang: Lang,
+) -> String {
+    let label = input_label(catalog, r, lang);
+    let value = observed_text(catalog, Some(r), None, rule, observed, lang);
+    let (from, until) = (window.from, window.until);
+    let body = match (window.is_empty(), lang) {
+        (true, Lang::Zh) => format!("{label}：{value}（本条本年度没有有效的日子）"),
+        (true, Lang::En) => format!("{label}: {value} (this rule is in force on no day of the year)"),
+        (false, Lang::Zh) => {
+            format!("{label}：{value}（需在 {from} 至 {until} 之间，即本条本年度的有效期内）")
+        }
+        (false, Lang::En) => format!(
+            "{label}: {value} (needs a day from {from} to {until}, when this rule is in force this year)"
+        ),
     };
     format!("{body} {}", mark(passed, lang))
 }
@@ -639,6 +718,15 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             passed,
             ..
         } => match rule.at(site) {
+            Some(RulePart::Cond(Cond::DateInForce(r))) => describe_date_check(
+                catalog,
+                rule,
+                r,
+                document.window(rule, line.year),
+                *observed,
+                *passed,
+                lang,
+            ),
             Some(RulePart::Cond(cond)) => {
                 describe_check(catalog, rule, cond, *observed, *passed, lang)
             }
@@ -670,6 +758,39 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             match lang {
                 Lang::Zh => format!("未填写“{what}”：无法计算金额"),
                 Lang::En => format!("{what} not given: the amount cannot be computed"),
+            }
+        }
+        Node::Dated(step) => {
+            let DatedStep {
+                input,
+                from,
+                until,
+                counted,
+                total,
+                counted_entries,
+                entries,
+            } = &**step;
+            let label = slot_label(catalog, *input, lang);
+            let counted = figure_of_input(catalog, *input, *counted, lang);
+            let total = figure_of_input(catalog, *input, *total, lang);
+            match lang {
+                Lang::Zh => format!(
+                    "{label}按日期计入：本条本年度有效期 {from} 至 {until} 内的 {counted_entries} 笔，共 {counted}（本年度共 {entries} 笔、{total}）"
+                ),
+                Lang::En => format!(
+                    "{label} by date: {counted_entries} of {entries} entries, {counted} of {total} this year, are dated on days this rule is in force ({from} to {until})"
+                ),
+            }
+        }
+        Node::Undated { input, from, until } => {
+            let label = slot_label(catalog, *input, lang);
+            match lang {
+                Lang::Zh => format!(
+                    "{label}未按日期填写，无法按本条本年度有效期（{from} 至 {until}）拆分：按全年填写的金额全额计入；按日期逐笔填写即可只计有效期内的部分"
+                ),
+                Lang::En => format!(
+                    "{label} was not given by date, so it could not be split at the days this rule is in force this year ({from} to {until}): the whole year's figure is taken; give it by date to count only what falls inside"
+                ),
             }
         }
         Node::Rate(step) => {
@@ -854,6 +975,22 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 return String::new();
             };
             let scope = cap_scope(cap, rule, lang);
+            if after.is_none_or(|a| a.is_zero()) {
+                return match lang {
+                    Lang::Zh => format!(
+                        "{scope} {}，此前已计 {}，限额已用尽：本项不再计发（原为 {}）",
+                        money(*limit, lang),
+                        money(*already, lang),
+                        opt_money(*before, lang)
+                    ),
+                    Lang::En => format!(
+                        "{scope} {}, {} already counted: the limit is used up, so nothing is paid here (was {})",
+                        money(*limit, lang),
+                        money(*already, lang),
+                        opt_money(*before, lang)
+                    ),
+                };
+            }
             match lang {
                 Lang::Zh => format!(
                     "{scope} {}，此前已计 {}：{} → {}",
@@ -1007,10 +1144,14 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             },
             None => String::new(),
         },
-        Node::Won { group: g, over } => {
+        Node::Won {
+            group: g,
+            over,
+            basis,
+        } => {
             let g = group(*g);
             let others = rule_names(report, over, lang);
-            let basis = governing(g, lang);
+            let basis = governing(g, basis, lang);
             match lang {
                 Lang::Zh => format!(
                     "就高不就低、不重复享受（{}）：本项为同类最高，{others}不再计发。{basis}",
@@ -1022,9 +1163,13 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 ),
             }
         }
-        Node::Superseded { group: g, winner } => {
+        Node::Superseded {
+            group: g,
+            winner,
+            basis,
+        } => {
             let g = group(*g);
-            let basis = governing(g, lang);
+            let basis = governing(g, std::slice::from_ref(basis), lang);
             let winner = rule_name(report, *winner, lang);
             match lang {
                 Lang::Zh => format!(
@@ -1115,6 +1260,14 @@ fn line_name(report: &Report, line: &Line, lang: Lang) -> String {
     }
 }
 
+/// The label of the input in `slot`.
+fn slot_label(catalog: &InputCatalog, slot: usize, lang: Lang) -> String {
+    catalog
+        .decls
+        .get(slot)
+        .map_or_else(String::new, |d| d.label.get(lang).to_owned())
+}
+
 /// The 口径 a figure rests on: "口径：title（默认）：what it says", with the parameter given.
 pub fn reading_sentence(
     reading: &ReadingDecl,
@@ -1147,13 +1300,36 @@ pub fn reading_sentence(
     sentence + &value
 }
 
-fn governing(group: &StackingGroup, lang: Lang) -> String {
-    group
-        .governed_by
-        .iter()
-        .map(|g| match lang {
-            Lang::Zh => format!("依据{} {}：「{}」", g.document, g.clause, g.quote),
-            Lang::En => format!("Under {} {}: 「{}」", g.document, g.clause, g.quote),
+/// The clauses (or the reading) behind stacking decisions, each once.
+fn governing(group: &StackingGroup, bases: &[Basis], lang: Lang) -> String {
+    let mut seen: Vec<Basis> = Vec::with_capacity(bases.len());
+    for b in bases {
+        if !seen.contains(b) {
+            seen.push(*b);
+        }
+    }
+    seen.iter()
+        .map(|b| {
+            let clause = match b {
+                Basis::Clause(i) => group.governed_by.get(usize::from(*i)),
+                Basis::Reading => None,
+            };
+            match clause {
+                Some(g) => match lang {
+                    Lang::Zh => format!("依据{} {}：「{}」", g.document, g.clause, g.quote),
+                    Lang::En => format!("Under {} {}: 「{}」", g.document, g.clause, g.quote),
+                },
+                None => match lang {
+                    Lang::Zh => format!(
+                        "本年度无条款直接规定这两项如何处理，按政策目录读法：{}",
+                        group.reading.zh
+                    ),
+                    Lang::En => format!(
+                        "No clause governs this pair this year; the catalogue's reading: {}",
+                        group.reading.en
+                    ),
+                },
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")

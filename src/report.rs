@@ -13,7 +13,7 @@ use crate::inputs::Value;
 use crate::load::{RuleBase, RuleSlot};
 use crate::money::round_fen;
 use crate::pack::{
-    Benefit, CeilingPeriod, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup,
+    Benefit, CeilingPeriod, Date, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup,
 };
 pub use crate::status::Status;
 
@@ -130,6 +130,16 @@ pub enum Node {
         site: Site,
         input: Option<usize>,
     },
+    /// A dated input read by a rule in force for only part of the year: the entries dated
+    /// inside its days in force are counted.
+    Dated(Box<DatedStep>),
+    /// An undated yearly figure of a dated input (slot `input`) read by a rule in force
+    /// only from `from` to `until`: it could not be split by date, so it is taken whole.
+    Undated {
+        input: usize,
+        from: Date,
+        until: Date,
+    },
     /// rate × base.
     Rate(Box<RateStep>),
     Fixed {
@@ -184,14 +194,16 @@ pub enum Node {
     Payer {
         index: u8,
     },
-    /// Won its stacking group over the listed rules.
+    /// Won its stacking group over the listed rules; `basis[i]` decided `over[i]`.
     Won {
         group: u16,
         over: Vec<RuleSlot>,
+        basis: Vec<Basis>,
     },
     Superseded {
         group: u16,
         winner: RuleSlot,
+        basis: Basis,
     },
     /// In a group whose overlap no clause governs: shown, but counted only once.
     Overlap {
@@ -216,6 +228,16 @@ pub enum Node {
     RelaxesCeilings {
         touched: Vec<u32>,
     },
+}
+
+/// What decides a pair of lines of one stacking group in a year: the group's governing
+/// clause `Clause(i)` (`governed_by[i]`), or, where none governs that pair in that year,
+/// the group's `reading`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    Clause(u8),
+    Reading,
 }
 
 // The larger nodes are boxed: they occur on the few lines that pay, and a small `Node`
@@ -259,6 +281,19 @@ pub struct SharedCapStep {
     pub already: Decimal,
     pub before: Option<Decimal>,
     pub after: Option<Decimal>,
+}
+
+/// A dated input (slot `input`) split by date: `counted_entries` of its `entries`, dated
+/// from `from` to `until`, add up to `counted` of the year's `total`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DatedStep {
+    pub input: usize,
+    pub from: Date,
+    pub until: Date,
+    pub counted: Decimal,
+    pub total: Decimal,
+    pub counted_entries: u32,
+    pub entries: u32,
 }
 
 /// An officer's figure, and the figure used after bringing it into the policy range.
@@ -443,6 +478,15 @@ pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
         return first_failed(0, first_tier)
             .or_else(|| first_failed(last_tier + 1, no_tier))
             .or(Some(no_tier));
+    }
+    if status == Status::Ineligible {
+        // A cap shared across projects or years that is already used up.
+        if let Some(i) = nodes.iter().rposition(|n| match n {
+            Node::SharedCap(step) => step.after.is_none_or(|a| a.is_zero()),
+            _ => false,
+        }) {
+            return Some(i);
+        }
     }
     if status == Status::Superseded {
         return nodes
@@ -681,8 +725,9 @@ impl Report {
         &self.base.documents[line.slot.document()]
     }
 
-    pub fn group(&self, line: &Line) -> Option<&StackingGroup> {
-        line.slot.group().map(|g| &self.base.groups[g])
+    /// The stacking groups a line's rule belongs to, in the order the rule names them.
+    pub fn groups(&self, line: &Line) -> impl Iterator<Item = &StackingGroup> + '_ {
+        self.rule(line).groups.iter().map(|&g| &self.base.groups[g])
     }
 
     /// A line's explanation nodes, in evaluation order (a tree in preorder).

@@ -79,7 +79,10 @@ fn a_modifier_marks_other_documents_ceilings_and_counts_nowhere() {
     assert_eq!(modifier.status, Status::Unquantified);
     assert_eq!(modifier.disposition, Disposition::RelaxesCeilings);
     assert_eq!((modifier.amount, modifier.ceiling), (None, None));
-    assert!(r.group(modifier).is_none(), "never in a stacking group");
+    assert!(
+        r.groups(modifier).next().is_none(),
+        "never in a stacking group"
+    );
 
     // 65号 智能化改造 最高1000万元 (another document) and 47号 高端研发机构 最高5000万元: both
     // grants that state a ceiling, so both are touched, each naming the modifier.
