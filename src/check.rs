@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::engine::evaluate;
-use crate::inputs::Value;
+use crate::inputs::Given;
 use crate::load::{typed_inputs, RuleBase};
 use crate::money::fen_string;
 use crate::pack::{Amount, Benefit, Example, RawValue, Rule, Scope};
 use crate::project::{InputValues, Project, ProjectFile, Subject, Year};
-use crate::report::{EvalOptions, SelectedReading};
+use crate::report::{EvalOptions, Node, SelectedReading};
 
 /// The outcome of one golden example.
 #[derive(Debug, Clone)]
@@ -39,23 +39,24 @@ pub struct DocumentSummary {
 /// Builds the one-firm, one-project file an example describes.
 pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, String> {
     let catalog = &base.catalog;
-    let split =
-        |map: &BTreeMap<String, RawValue>| -> Result<BTreeMap<Scope, Vec<(usize, Value)>>, String> {
-            let mut by: BTreeMap<Scope, Vec<(usize, Value)>> = BTreeMap::new();
-            for (slot, v) in typed_inputs(catalog, map)? {
-                by.entry(catalog.decls[slot].scope)
-                    .or_default()
-                    .push((slot, v));
-            }
-            Ok(by)
-        };
-    let mut main = split(&ex.inputs)?;
+    let split = |map: &BTreeMap<String, RawValue>,
+                 year: u16|
+     -> Result<BTreeMap<Scope, Vec<(usize, Given)>>, String> {
+        let mut by: BTreeMap<Scope, Vec<(usize, Given)>> = BTreeMap::new();
+        for (slot, v) in typed_inputs(catalog, map, year)? {
+            by.entry(catalog.decls[slot].scope)
+                .or_default()
+                .push((slot, v));
+        }
+        Ok(by)
+    };
+    let mut main = split(&ex.inputs, ex.year)?;
     let mut subject_years = BTreeMap::new();
     let mut project_years = BTreeMap::new();
-    type ByScope = BTreeMap<Scope, Vec<(usize, Value)>>;
+    type ByScope = BTreeMap<Scope, Vec<(usize, Given)>>;
     let mut years: Vec<(u16, ByScope)> = Vec::new();
     for (y, map) in &ex.earlier {
-        years.push((*y, split(map)?));
+        years.push((*y, split(map, *y)?));
     }
     years.push((ex.year, std::mem::take(&mut main)));
     let mut project_inputs = Vec::new();
@@ -68,11 +69,11 @@ pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, Str
         project_inputs.extend(p);
         subject_years.insert(
             Year(y),
-            InputValues::from_values(by.remove(&Scope::SubjectYear).unwrap_or_default()),
+            values_of(by.remove(&Scope::SubjectYear).unwrap_or_default())?,
         );
         project_years.insert(
             Year(y),
-            InputValues::from_values(by.remove(&Scope::ProjectYear).unwrap_or_default()),
+            values_of(by.remove(&Scope::ProjectYear).unwrap_or_default())?,
         );
     }
     subject_inputs.sort_by_key(|x| x.0);
@@ -84,12 +85,12 @@ pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, Str
         projects.push(Project {
             id: "example".into(),
             name: None,
-            inputs: InputValues::from_values(project_inputs),
+            inputs: values_of(project_inputs)?,
             years: project_years,
         });
     }
     for (i, map) in ex.other_projects.iter().enumerate() {
-        let mut by = split(map)?;
+        let mut by = split(map, ex.year)?;
         let inputs = by.remove(&Scope::Project).unwrap_or_default();
         if by
             .keys()
@@ -102,19 +103,19 @@ pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, Str
         let mut years = BTreeMap::new();
         years.insert(
             Year(ex.year),
-            InputValues::from_values(by.remove(&Scope::ProjectYear).unwrap_or_default()),
+            values_of(by.remove(&Scope::ProjectYear).unwrap_or_default())?,
         );
         projects.push(Project {
             id: format!("other{}", i + 1),
             name: None,
-            inputs: InputValues::from_values(inputs),
+            inputs: values_of(inputs)?,
             years,
         });
     }
     let file = ProjectFile {
         subject: Subject {
             name: ex.name.clone(),
-            inputs: InputValues::from_values(subject_inputs),
+            inputs: values_of(subject_inputs)?,
             years: subject_years,
         },
         projects,
@@ -123,6 +124,12 @@ pub fn example_project(base: &RuleBase, ex: &Example) -> Result<ProjectFile, Str
     file.validate(catalog)
         .map_err(|e| e.message(crate::pack::Lang::En))?;
     Ok(file)
+}
+
+/// Values of one place from typed inputs; refuses dated entries too large to add up.
+fn values_of<S>(given: Vec<(usize, Given)>) -> Result<InputValues<S>, String> {
+    InputValues::from_given(given)
+        .ok_or_else(|| "dated amounts too large to add up (beyond 28 digits)".to_owned())
 }
 
 fn fmt_opt(v: Option<rust_decimal::Decimal>) -> String {
@@ -203,6 +210,24 @@ pub fn run_example(base: &Arc<RuleBase>, rule: &Rule, ex: &Example) -> Vec<Strin
                 ));
             }
         }
+        if let Some(open) = e.ceiling_open {
+            if open != line.ceiling_open {
+                failures.push(format!(
+                    "`{id}`: ceiling open {open} expected, found {}",
+                    line.ceiling_open
+                ));
+            }
+        }
+        let relaxed_by = b.trace(line).iter().find_map(|n| match n {
+            Node::CeilingRelaxed { by } => Some(b.rule_base().rule(*by).id.as_str()),
+            _ => None,
+        });
+        if e.relaxed_by.as_deref() != relaxed_by {
+            failures.push(format!(
+                "`{id}`: relaxed_by {:?} expected, found {:?}",
+                e.relaxed_by, relaxed_by
+            ));
+        }
         if let Some(p) = &e.payer {
             let found = line
                 .payer
@@ -247,6 +272,8 @@ pub fn summarise(base: &RuleBase, outcomes: &[ExampleOutcome]) -> Vec<DocumentSu
                 s.rules += 1;
                 match r.amount {
                     Amount::Unquantified => s.unquantified += 1,
+                    // A modifier pays nothing: neither quantified nor unquantified.
+                    _ if r.benefit == Benefit::Modifier => {}
                     _ => s.quantified += 1,
                 }
                 if r.benefit == Benefit::TaxBenefit {

@@ -14,7 +14,7 @@ use incentives::engine::{evaluate, EvalError};
 use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
 use incentives::messages::eval_error;
 use incentives::money::parse_decimal;
-use incentives::pack::{Amount, Lang, Level};
+use incentives::pack::{Amount, Benefit, Lang, Level};
 use incentives::project::ProjectFile;
 use incentives::project::{locate_year, offer_position, parse_project, read_project_text};
 use incentives::render::pdf::{report_pdf, PdfMeta};
@@ -483,6 +483,7 @@ pub fn run(command: Command) -> Result<Output, Failure> {
                 }
                 for r in &d.rules {
                     let shape = match r.amount {
+                        _ if r.benefit == Benefit::Modifier => "modifier",
                         Amount::Unquantified => "unquantified",
                         Amount::UpTo(_) => "ceiling",
                         Amount::Fixed(_) => "fixed",
@@ -614,6 +615,11 @@ fn list_inputs(base: &RuleBase, lang: Lang) -> String {
                 }
                 InputKind::Flag => "true/false".to_owned(),
                 InputKind::Year => "year".to_owned(),
+                InputKind::Date => "date YYYY-MM-DD".to_owned(),
+                InputKind::Dated(u) => {
+                    let unit = u.label(lang);
+                    format!("amounts with dates [(\"YYYY-MM-DD\", \"amount\"), …] or one yearly figure, {unit}")
+                }
                 InputKind::Choice(options) => format!(
                     "one of: {}",
                     options
@@ -628,6 +634,8 @@ fn list_inputs(base: &RuleBase, lang: Lang) -> String {
                 Some(RawValue::Bool(b)) => format!("; default {b}"),
                 Some(RawValue::Integer(i)) => format!("; default {i}"),
                 Some(RawValue::Float(f)) => format!("; default {f}"),
+                // Dated inputs take no default (refused when the catalogue is made).
+                Some(RawValue::List(_)) => String::new(),
                 None => String::new(),
             };
             let range = match &d.range {

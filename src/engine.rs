@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::inputs::Value;
+use crate::inputs::{DatedAmount, InputCatalog, Value};
 use crate::load::{RuleBase, RuleSlot};
 use crate::pack::*;
 use crate::project::ProjectFile;
@@ -82,6 +82,9 @@ struct Ctx<'a> {
     /// Each of the firm's projects' own inputs (for a per-firm line of a district
     /// document, which may read where the projects are).
     projects: &'a [&'a [(usize, Value)]],
+    /// The entries of the dated inputs given by date in this context, by slot.
+    dated: &'a [(usize, &'a [DatedAmount])],
+    catalog: &'a InputCatalog,
 }
 
 /// Evaluates every rule for every project and year of `file`.
@@ -90,9 +93,8 @@ pub fn evaluate(
     file: &ProjectFile,
     options: &EvalOptions,
 ) -> Result<Report, EvalError> {
-    let base: &RuleBase = rule_base;
     for (i, sel) in options.readings.iter().enumerate() {
-        let Some((_, decl)) = base.reading(&sel.id) else {
+        let Some((_, decl)) = rule_base.reading(&sel.id) else {
             return Err(EvalError::UnknownReading(sel.id.clone()));
         };
         if options.readings[..i].iter().any(|r| r.id == sel.id) {
@@ -104,6 +106,11 @@ pub fn evaluate(
                 problem,
             })?;
     }
+    // A selected reading that switches a kind of cap: every pass (and the report) reads a
+    // copy of the rule base with the alternative in the cap's place, made only then.
+    let switched = alternative_caps(rule_base, options).map(Arc::new);
+    let rule_base = switched.as_ref().unwrap_or(rule_base);
+    let base: &RuleBase = rule_base;
     let catalog = &base.catalog;
     let mut subject_values = catalog.defaults.clone();
     for (slot, v) in &file.subject.inputs.values {
@@ -162,12 +169,22 @@ pub fn evaluate(
             for (slot, v) in p.inputs.values.iter().chain(&year_inputs.values) {
                 values[*slot] = Some(*v);
             }
+            let dated: Vec<(usize, &[DatedAmount])> = file
+                .subject
+                .years
+                .get(year)
+                .into_iter()
+                .flat_map(|v| v.dated_inputs())
+                .chain(year_inputs.dated_inputs())
+                .collect();
             let ctx = Ctx {
                 values: &values,
                 year: year.0,
                 options,
                 projects: &project_inputs,
                 defaults: &catalog.defaults,
+                dated: &dated,
+                catalog,
             };
             for slot in base
                 .rules
@@ -189,12 +206,21 @@ pub fn evaluate(
     }
     for year in &all_years {
         let values = subject_year_values(*year);
+        let dated: Vec<(usize, &[DatedAmount])> = file
+            .subject
+            .years
+            .get(&crate::project::Year(*year))
+            .into_iter()
+            .flat_map(|v| v.dated_inputs())
+            .collect();
         let ctx = Ctx {
             values: &values,
             year: *year,
             options,
             projects: &project_inputs,
             defaults: &catalog.defaults,
+            dated: &dated,
+            catalog,
         };
         for slot in base
             .rules
@@ -210,8 +236,15 @@ pub fn evaluate(
     let mut late: Vec<(usize, Node)> = Vec::new();
     apply_one_time(base, &mut lines, &mut late);
     apply_offers(base, &mut lines, &mut late, file, options)?;
-    apply_stacking(base, &mut lines, &mut late);
+    // A line a shared cap empties must not win its group, and a line that gives way must
+    // not use up a shared cap: caps are applied to a copy for ranking, then for real.
+    let mut ranked = lines.clone();
+    apply_shared_caps(base, &mut ranked, &mut Vec::new());
+    apply_stacking(base, &mut lines, &ranked, &mut late);
+    drop(ranked);
     apply_shared_caps(base, &mut lines, &mut late);
+    apply_ceiling_terms(base, &mut lines, &mut late);
+    apply_modifiers(base, &mut lines, &mut late);
     let nodes = merge_late(&mut lines, nodes, late);
     for l in &mut lines {
         l.disposition = disposition(base, l, &nodes[l.trace.range()]);
@@ -250,6 +283,7 @@ fn evaluate_line(
         offered: None,
         partial_year: false,
         overlap_excluded: false,
+        ceiling_open: false,
         payer: None,
         trace: Span::default(),
     });
@@ -322,6 +356,7 @@ fn fill_line(
         start,
         overflow: false,
         site: Site::at(SiteRoot::Base),
+        window: document.window(rule, y),
     };
     let too_large = || EvalError::TooLarge {
         rule: rule.id.clone(),
@@ -332,7 +367,17 @@ fn fill_line(
         eval.base = eval.expr(b).ok();
     }
     eval.site = Site::at(SiteRoot::Eligible);
-    let quantity = if eval.cond(&rule.eligible) {
+    let eligible = eval.cond(&rule.eligible);
+    if eligible && rule.benefit == Benefit::Modifier {
+        // A modifier pays nothing; `apply_modifiers` adds its effect to the lines it touches.
+        line.status = Status::Unquantified;
+        return if eval.overflow {
+            Err(too_large())
+        } else {
+            Ok(())
+        };
+    }
+    let quantity = if eligible {
         eval.site = Site::at(SiteRoot::Amount);
         eval.amount(&rule.amount)
     } else {
@@ -344,6 +389,11 @@ fn fill_line(
     let Some(mut q) = quantity else {
         return Ok(());
     };
+    // The 口径 of a cap whose kind a reading switches (the cap itself is already the one
+    // the selection takes: see `alternative_caps`).
+    for c in &rule.cap_readings {
+        eval.use_alternative(&c.id);
+    }
     for (index, cap) in rule.caps.iter().enumerate() {
         // `check_sites` keeps a rule's caps within u8 at load time.
         let index = index as u8;
@@ -371,6 +421,7 @@ fn fill_line(
         return Err(too_large());
     }
     let base_value = eval.base;
+    let window = eval.window;
     line.payer = rule.payer.iter().enumerate().find_map(|(i, p)| {
         let mut scratch = Vec::new();
         let mut probe = Evaluator {
@@ -381,6 +432,7 @@ fn fill_line(
             start: 0,
             overflow: false,
             site: Site::at(SiteRoot::Payer(i as u8)),
+            window,
         };
         probe.cond(&p.when).then_some(i as u8)
     });
@@ -481,6 +533,9 @@ struct Evaluator<'a, 'r, 't> {
     overflow: bool,
     /// Where in the rule the evaluation is: recorded in each node instead of a reference.
     site: Site,
+    /// The days of the year the rule is in force: a dated input counts only the entries
+    /// dated inside, a date condition holds only inside.
+    window: Window,
 }
 
 impl<'r> Evaluator<'_, 'r, '_> {
@@ -523,10 +578,58 @@ impl<'r> Evaluator<'_, 'r, '_> {
         })
     }
 
+    /// Pushes a node onto this line's trace unless an equal one is already there (a figure
+    /// read twice is explained once).
+    fn note(&mut self, node: Node) {
+        if !self.trace[self.start..].contains(&node) {
+            self.trace.push(node);
+        }
+    }
+
+    /// A dated input's figure for the rule's days in force in the year: the whole year's
+    /// when the rule is in force all year; otherwise the entries dated inside, or an
+    /// undated yearly figure taken whole, and the line says which.
+    fn dated_part(&mut self, slot: usize, whole: Decimal) -> Result<Decimal, Missing> {
+        let dated = matches!(
+            self.ctx.catalog.decls.get(slot).map(|d| &d.kind),
+            Some(InputKind::Dated(_))
+        );
+        let w = self.window;
+        if !dated || w.whole_year() {
+            return Ok(whole);
+        }
+        let Some((_, entries)) = self.ctx.dated.iter().find(|(s, _)| *s == slot) else {
+            if !whole.is_zero() {
+                self.note(Node::Undated {
+                    input: slot,
+                    from: w.from,
+                    until: w.until,
+                });
+            }
+            return Ok(whole);
+        };
+        let mut counted = Decimal::ZERO;
+        let mut counted_entries = 0u32;
+        for e in entries.iter().filter(|e| w.contains(e.date)) {
+            counted = self.checked(counted.checked_add(e.amount))?;
+            counted_entries += 1;
+        }
+        self.note(Node::Dated(Box::new(DatedStep {
+            input: slot,
+            from: w.from,
+            until: w.until,
+            counted,
+            total: whole,
+            counted_entries,
+            entries: u32::try_from(entries.len()).unwrap_or(u32::MAX),
+        })));
+        Ok(counted)
+    }
+
     fn expr(&mut self, e: &'r Expr) -> Result<Decimal, Missing> {
         Ok(match e {
             Expr::Input(r) => match self.ctx.values[r.slot] {
-                Some(Value::Num(d)) => d,
+                Some(Value::Num(d)) => self.dated_part(r.slot, d)?,
                 Some(Value::Year(y)) => Decimal::from(y),
                 _ => return Err(Missing),
             },
@@ -631,8 +734,13 @@ impl<'r> Evaluator<'_, 'r, '_> {
     fn observe(&mut self, e: &'r Expr) -> (Observed, Option<Decimal>) {
         match (e, self.expr(e)) {
             (_, Err(Missing)) => (Observed::Missing, None),
+            // A dated input read for part of the year saw its entries' sum, not its value.
             (Expr::Input(r), Ok(d)) => (
-                self.ctx.values[r.slot].map_or(Observed::Figure(d), Observed::Value),
+                match self.ctx.values[r.slot] {
+                    Some(Value::Num(v)) if v != d => Observed::Figure(d),
+                    Some(v) => Observed::Value(v),
+                    None => Observed::Figure(d),
+                },
                 Some(d),
             ),
             (_, Ok(d)) => (Observed::Figure(d), Some(d)),
@@ -710,6 +818,10 @@ impl<'r> Evaluator<'_, 'r, '_> {
                     s.cond(if alt { alternative } else { default })
                 });
             }
+            Cond::DateInForce(r) => match self.ctx.values[r.slot] {
+                Some(v @ Value::Date(d)) => (Observed::Value(v), self.window.contains(d)),
+                _ => (Observed::Missing, false),
+            },
             Cond::YearFrom(y) => (Observed::Year(self.ctx.year), self.ctx.year >= *y),
             Cond::YearUntil(y) => (Observed::Year(self.ctx.year), self.ctx.year <= *y),
         };
@@ -1037,74 +1149,253 @@ fn rank_key(base: &RuleBase, l: &Line) -> (Decimal, Decimal, bool, Date) {
     )
 }
 
-/// Same subject + same project + same year + same group: only the highest line is paid.
-fn apply_stacking(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
-    let mut groups: HashMap<(Option<usize>, u16, usize), Vec<usize>> = HashMap::new();
-    for (i, l) in lines.iter().enumerate() {
-        if let Some(g) = l.slot.group() {
-            if l.status.eligible() {
-                groups.entry((l.project, l.year, g)).or_default().push(i);
+/// No double claim. Lines of one stacking group compete when they are for the same subject
+/// in the same year and either for the same project or one of them for the firm as a whole
+/// (the pairing rule of `docs/rule-format.md`):
+/// 1. Within the firm's own lines, and within each project's lines, the highest line is
+///    taken first and every line sharing a group with a line already taken gives way to it.
+/// 2. A firm line still taken then meets the project lines still taken of each group it
+///    shares: the firm line stays when it pays at least as much as those project lines
+///    together, otherwise it gives way to them.
+///
+/// `ranked` holds the lines as the caps shared across projects leave them, so a line a cap
+/// has emptied never wins. In a `TakeHighest` group the line giving way is superseded; in
+/// a `WarnOverlap` group it is shown with a warning and left out of the conservative total.
+fn apply_stacking(
+    base: &RuleBase,
+    lines: &mut [Line],
+    ranked: &[Line],
+    late: &mut Vec<(usize, Node)>,
+) {
+    let groups_of = |i: usize| &base.rule(ranked[i].slot).groups;
+    let mut candidates: Vec<usize> = (0..ranked.len())
+        .filter(|&i| ranked[i].status.eligible() && !groups_of(i).is_empty())
+        .collect();
+    if candidates.len() < 2 {
+        return;
+    }
+    let order = |a: &usize, b: &usize| {
+        rank_key(base, &ranked[*b])
+            .cmp(&rank_key(base, &ranked[*a]))
+            .then_with(|| {
+                base.rule(ranked[*a].slot)
+                    .id
+                    .cmp(&base.rule(ranked[*b].slot).id)
+            })
+    };
+    // (year, project), then the highest first.
+    candidates.sort_by(|a, b| {
+        (ranked[*a].year, ranked[*a].project)
+            .cmp(&(ranked[*b].year, ranked[*b].project))
+            .then_with(|| order(a, b))
+    });
+    // The group that decides a pair sharing several: a TakeHighest group whose clause
+    // governs the pair that year, else a WarnOverlap group (the texts are silent, so both
+    // stay visible), else a TakeHighest group by its reading.
+    let shared = |a: usize, b: usize| -> Option<usize> {
+        let gb = groups_of(b);
+        let common = || groups_of(a).iter().copied().filter(|g| gb.contains(g));
+        let (sa, sb, year) = (ranked[a].slot, ranked[b].slot, ranked[a].year);
+        common()
+            .find(|&g| {
+                base.groups[g].policy == StackingPolicy::TakeHighest
+                    && governing_basis(base, &base.groups[g], sa, sb, year) != Basis::Reading
+            })
+            .or_else(|| common().find(|&g| base.groups[g].policy == StackingPolicy::WarnOverlap))
+            .or_else(|| common().next())
+    };
+    let mut decisions: Vec<Decision> = Vec::new();
+    let mut taken: Vec<usize> = Vec::new();
+    for unit in candidates.chunk_by(|a, b| {
+        (ranked[*a].year, ranked[*a].project) == (ranked[*b].year, ranked[*b].project)
+    }) {
+        let first = taken.len();
+        for &i in unit {
+            match taken[first..]
+                .iter()
+                .find_map(|&w| shared(w, i).map(|g| (w, g)))
+            {
+                Some((winner, group)) => decisions.push(Decision {
+                    winner,
+                    loser: i,
+                    group,
+                }),
+                None => taken.push(i),
             }
         }
     }
-    let mut keys: Vec<_> = groups.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    keys.sort_by_key(|(_, v)| v[0]);
-    for ((_, _, g), members) in keys {
-        let Some(winner) = members.iter().copied().max_by(|&a, &b| {
-            rank_key(base, &lines[a])
-                .cmp(&rank_key(base, &lines[b]))
-                .then_with(|| {
-                    base.rule(lines[b].slot)
-                        .id
-                        .cmp(&base.rule(lines[a].slot).id)
-                })
-        }) else {
+    // Firm lines against the project lines of the same year and group.
+    let mut firm: Vec<usize> = taken
+        .iter()
+        .copied()
+        .filter(|&i| ranked[i].project.is_none())
+        .collect();
+    firm.sort_by(order);
+    for f in firm {
+        if !taken.contains(&f) {
             continue;
-        };
-        let group = g as u16;
-        let losers: Vec<usize> = members.iter().copied().filter(|&i| i != winner).collect();
-        let winner_slot = lines[winner].slot;
-        let over: Vec<RuleSlot> = losers.iter().map(|&i| lines[i].slot).collect();
-        match base.groups[g].policy {
-            StackingPolicy::TakeHighest => {
-                for &i in &losers {
-                    let l = &mut lines[i];
-                    l.status = Status::Superseded;
-                    late.push((
-                        i,
-                        Node::Superseded {
-                            group,
-                            winner: winner_slot,
-                        },
-                    ));
-                }
-                late.push((winner, Node::Won { group, over }));
+        }
+        for &g in groups_of(f) {
+            let projects: Vec<usize> = taken
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    ranked[i].project.is_some()
+                        && ranked[i].year == ranked[f].year
+                        && groups_of(i).contains(&g)
+                })
+                .collect();
+            if projects.is_empty() {
+                continue;
             }
-            StackingPolicy::WarnOverlap => {
-                for &i in &losers {
-                    let mut with = vec![winner_slot];
-                    with.extend(losers.iter().filter(|&&j| j != i).map(|&j| lines[j].slot));
-                    lines[i].overlap_excluded = true;
-                    late.push((
-                        i,
-                        Node::Overlap {
-                            group,
-                            with,
-                            counted: false,
-                        },
-                    ));
+            let sum = |field: fn(&Line) -> Option<Decimal>| -> Decimal {
+                projects
+                    .iter()
+                    .map(|&i| field(&ranked[i]).unwrap_or_default())
+                    .sum()
+            };
+            let firm_key = (
+                ranked[f].counted_amount().unwrap_or_default(),
+                ranked[f].ceiling.unwrap_or_default(),
+            );
+            let project_key = (sum(Line::counted_amount), sum(|l| l.ceiling));
+            if firm_key >= project_key && firm_key > (Decimal::ZERO, Decimal::ZERO) {
+                for &p in &projects {
+                    decisions.push(Decision {
+                        winner: f,
+                        loser: p,
+                        group: g,
+                    });
                 }
-                late.push((
+                taken.retain(|i| !projects.contains(i));
+            } else {
+                let Some(winner) = projects.iter().copied().min_by(order) else {
+                    continue;
+                };
+                decisions.push(Decision {
                     winner,
-                    Node::Overlap {
-                        group,
-                        with: over,
-                        counted: true,
+                    loser: f,
+                    group: g,
+                });
+                taken.retain(|&i| i != f);
+                break;
+            }
+        }
+    }
+    record_decisions(base, lines, &decisions, late);
+}
+
+/// One line giving way to another in `group`.
+struct Decision {
+    winner: usize,
+    loser: usize,
+    group: usize,
+}
+
+/// Marks the lines that give way and adds one node per decision to each side.
+fn record_decisions(
+    base: &RuleBase,
+    lines: &mut [Line],
+    decisions: &[Decision],
+    late: &mut Vec<(usize, Node)>,
+) {
+    // The winner's node lists everything it won over in a group, in one sentence.
+    let mut won: Vec<(usize, usize, Vec<RuleSlot>, Vec<Basis>)> = Vec::new();
+    let mut overlaps: Vec<(usize, usize, Vec<RuleSlot>)> = Vec::new();
+    for d in decisions {
+        let group = &base.groups[d.group];
+        let (winner_slot, loser_slot) = (lines[d.winner].slot, lines[d.loser].slot);
+        let g = u16::try_from(d.group).unwrap_or(u16::MAX);
+        match group.policy {
+            StackingPolicy::TakeHighest => {
+                let basis =
+                    governing_basis(base, group, winner_slot, loser_slot, lines[d.loser].year);
+                lines[d.loser].status = Status::Superseded;
+                late.push((
+                    d.loser,
+                    Node::Superseded {
+                        group: g,
+                        winner: winner_slot,
+                        basis,
                     },
                 ));
+                match won.iter_mut().find(|w| w.0 == d.winner && w.1 == d.group) {
+                    Some(w) => {
+                        w.2.push(loser_slot);
+                        w.3.push(basis);
+                    }
+                    None => won.push((d.winner, d.group, vec![loser_slot], vec![basis])),
+                }
+            }
+            StackingPolicy::WarnOverlap => {
+                lines[d.loser].overlap_excluded = true;
+                late.push((
+                    d.loser,
+                    Node::Overlap {
+                        group: g,
+                        with: vec![winner_slot],
+                        counted: false,
+                    },
+                ));
+                match overlaps
+                    .iter_mut()
+                    .find(|w| w.0 == d.winner && w.1 == d.group)
+                {
+                    Some(w) => w.2.push(loser_slot),
+                    None => overlaps.push((d.winner, d.group, vec![loser_slot])),
+                }
             }
         }
     }
+    for (winner, group, over, basis) in won {
+        let group = u16::try_from(group).unwrap_or(u16::MAX);
+        late.push((winner, Node::Won { group, over, basis }));
+    }
+    for (winner, group, with) in overlaps {
+        let group = u16::try_from(group).unwrap_or(u16::MAX);
+        late.push((
+            winner,
+            Node::Overlap {
+                group,
+                with,
+                counted: true,
+            },
+        ));
+    }
+}
+
+/// What decides a pair of lines of `group` in `year` (the rules of `a` and `b`): the first
+/// clause of the group that governs it (one of the two is its document's, one of the
+/// measures it names; the other is another document's, of the level it speaks of; its
+/// document is in force that year), otherwise the group's reading. `docs/stacking.md` is generated from it.
+pub fn governing_basis(
+    base: &RuleBase,
+    group: &StackingGroup,
+    a: RuleSlot,
+    b: RuleSlot,
+    year: u16,
+) -> Basis {
+    let governs = |clause: &Governing, own: RuleSlot, other: RuleSlot| {
+        let Some(doc) = clause.document_index else {
+            return false;
+        };
+        let document = &base.documents[doc];
+        // "其他…政策": a clause speaks of its measures against other documents' only.
+        own.document() == doc
+            && other.document() != doc
+            && (clause.rules.is_empty() || clause.rules.contains(&base.rule(own).id))
+            && (clause.against == Against::Any
+                || base.documents[other.document()].level == Level::Municipal)
+            && document.in_force.from.year <= year
+            && document.in_force.until.is_none_or(|u| year <= u.year)
+            && document.repealed.as_ref().is_none_or(|r| year <= r.on.year)
+    };
+    group
+        .governed_by
+        .iter()
+        .position(|c| governs(c, a, b) || governs(c, b, a))
+        .and_then(|i| u8::try_from(i).ok())
+        .map_or(Basis::Reading, Basis::Clause)
 }
 
 /// Caps shared by several lines of one rule: per firm per year, per firm, per project.
@@ -1167,6 +1458,97 @@ fn apply_shared_caps(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize,
     }
 }
 
+/// A copy of the rule base in which each cap that a selected reading switches holds the
+/// alternative; `None` when no selected reading switches a cap (the usual case: no copy).
+fn alternative_caps(base: &RuleBase, options: &EvalOptions) -> Option<RuleBase> {
+    let switches = |r: &Rule| {
+        r.cap_readings
+            .iter()
+            .any(|c| options.reading(&c.id).is_some())
+    };
+    if options.readings.is_empty() || !base.documents.iter().flat_map(|d| &d.rules).any(switches) {
+        return None;
+    }
+    let mut copy = base.clone();
+    for rule in copy.documents.iter_mut().flat_map(|d| d.rules.iter_mut()) {
+        for c in &rule.cap_readings {
+            if options.reading(&c.id).is_some() {
+                if let Some(cap) = rule.caps.get_mut(c.index as usize) {
+                    *cap = c.alternative.clone();
+                }
+            }
+        }
+    }
+    Some(copy)
+}
+
+/// What the text says of each paying line's stated ceiling beyond its figure: a period it
+/// does not state, and a 一事一议 clause above it (which makes the ceiling a reference).
+fn apply_ceiling_terms(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
+    for (i, l) in lines.iter_mut().enumerate() {
+        let Some(terms) = &base.rule(l.slot).ceiling else {
+            continue;
+        };
+        if !l.status.pays() || l.ceiling.is_none() {
+            continue;
+        }
+        if terms.period == CeilingPeriod::NotStated {
+            late.push((i, Node::CeilingPeriodNotStated));
+        }
+        if let Some(rule) = terms
+            .case_by_case_above
+            .as_ref()
+            .and_then(|r| base.slot_at(r.document, r.rule))
+        {
+            late.push((i, Node::CaseByCaseAbove { rule }));
+            l.ceiling_open = true;
+        }
+    }
+}
+
+/// Each modifier whose conditions hold touches the paying lines of the same firm (a
+/// per-project modifier: the same project) in the same year that its targets reach and
+/// whose rule states a ceiling: each gets a node naming the modifier, and the modifier's
+/// line lists them. Nothing is paid or counted.
+fn apply_modifiers(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
+    for m in 0..lines.len() {
+        let modifier = base.rule(lines[m].slot);
+        let Some(Modifies::RelaxCeilings { touches }) = &modifier.modifies else {
+            continue;
+        };
+        if lines[m].status != Status::Unquantified {
+            continue;
+        }
+        let (by, year, project) = (lines[m].slot, lines[m].year, lines[m].project);
+        let reaches = |slot: RuleSlot| {
+            let rule = base.rule(slot);
+            rule.ceiling.is_some()
+                && touches.iter().any(|t| match t {
+                    Target::Benefit(b) => rule.benefit == *b,
+                    Target::Document(d) => slot.document() == d.index as usize,
+                    Target::Rule(r) => {
+                        slot.document() == r.document as usize && slot.rule() == r.rule as usize
+                    }
+                })
+        };
+        let mut touched = Vec::new();
+        for (i, l) in lines.iter_mut().enumerate() {
+            if l.year != year
+                || project.is_some_and(|p| l.project != Some(p))
+                || !l.status.pays()
+                || l.ceiling.is_none()
+                || !reaches(l.slot)
+            {
+                continue;
+            }
+            l.ceiling_open = true;
+            late.push((i, Node::CeilingRelaxed { by }));
+            touched.push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        late.push((m, Node::RelaxesCeilings { touched }));
+    }
+}
+
 /// What a line means for the reader (see [`Disposition`]).
 fn disposition(base: &RuleBase, l: &Line, trace: &[Node]) -> Disposition {
     let rule = base.rule(l.slot);
@@ -1177,6 +1559,7 @@ fn disposition(base: &RuleBase, l: &Line, trace: &[Node]) -> Disposition {
         Status::Granted => Disposition::Definite,
         Status::CeilingOnly => Disposition::CeilingOnly,
         Status::Unquantified if rule.benefit == Benefit::InKind => Disposition::InKind,
+        Status::Unquantified if rule.benefit == Benefit::Modifier => Disposition::RelaxesCeilings,
         Status::Unquantified => Disposition::Unquantified {
             case_by_case: rule.quote.contains("一事一议"),
         },

@@ -8,10 +8,12 @@ use rust_decimal::Decimal;
 use crate::money::Dec;
 use crate::money::{clip, parse_written, NumberError, Suffix};
 use crate::pack::{
-    ChoiceOption, InputDecl, InputGroup, InputKind, Lang, RawValue, Scope, Unit, ValueRange,
+    days_in_month, ChoiceOption, Date, InputDecl, InputGroup, InputKind, Lang, RawValue, Scope,
+    Unit, ValueRange,
 };
 
-/// A typed input value.
+/// A typed input value. A dated input (`InputKind::Dated`) is a `Num`: its undated yearly
+/// figure, or the total of its entries, which [`Given::Dated`] carries beside it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Value {
@@ -20,6 +22,29 @@ pub enum Value {
     /// Index into the declaration's options.
     Choice(u16),
     Year(u16),
+    Date(Date),
+}
+
+/// One entry of a dated input: an amount and the day it is dated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DatedAmount {
+    pub date: Date,
+    pub amount: Decimal,
+}
+
+/// What a file gives for one input: a value, or the entries of a dated input (in the
+/// order written).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Given {
+    Value(Value),
+    Dated(Vec<DatedAmount>),
+}
+
+/// The sum of dated entries; `None` past 28 digits.
+pub fn dated_total(entries: &[DatedAmount]) -> Option<Decimal> {
+    entries
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, e| sum.checked_add(e.amount))
 }
 
 /// All declared inputs; a rule's `InputRef::slot` indexes `decls`.
@@ -56,7 +81,7 @@ impl InputCatalog {
                 }
                 check_aliases(&decl.id, options)?;
             }
-            InputKind::Number(unit) => {
+            InputKind::Number(unit) | InputKind::Dated(unit) => {
                 if decl.range.is_none() {
                     decl.range = Some(implied_range(*unit));
                 }
@@ -73,9 +98,24 @@ impl InputCatalog {
             }
             _ => {}
         }
-        if decl.range.is_some() && !matches!(decl.kind, InputKind::Number(_)) {
+        if decl.range.is_some() && !matches!(decl.kind, InputKind::Number(_) | InputKind::Dated(_))
+        {
             return Err(format!(
                 "`{}` is not a number, so it takes no `range`",
+                decl.id
+            ));
+        }
+        if matches!(decl.kind, InputKind::Dated(_) | InputKind::Date) && decl.default.is_some() {
+            return Err(format!(
+                "`{}` holds dates, so it takes no `default` (a day cannot be assumed)",
+                decl.id
+            ));
+        }
+        if matches!(decl.kind, InputKind::Dated(_))
+            && !matches!(decl.scope, Scope::SubjectYear | Scope::ProjectYear)
+        {
+            return Err(format!(
+                "`{}` holds amounts with their dates, which are given per year: its scope must be SubjectYear or ProjectYear",
                 decl.id
             ));
         }
@@ -302,6 +342,16 @@ pub enum ValueError {
     ExpectedChoice,
     /// Not a year between 1949 and 2100.
     ExpectedYear,
+    /// Not a calendar day (`"2024-07-17"`, `"2024年7月17日"`).
+    ExpectedDate,
+    /// A day of another year than the one the value is filed under.
+    DateOutsideYear {
+        year: u16,
+    },
+    /// A dated input given something that is neither an amount nor a list of entries.
+    ExpectedDated,
+    /// An entry of a dated input not written `("YYYY-MM-DD", "amount")`.
+    ExpectedEntry,
 }
 
 impl ValueError {
@@ -411,6 +461,30 @@ impl ValueError {
             ValueError::ExpectedYear => format!(
                 "`{input}` expects a year such as 2024 ({FIRST_YEAR}–{LAST_YEAR}), found {v}"
             ),
+            ValueError::ExpectedDate if zh => format!(
+                "`{input}` 应填写日期，例如 \"2024-07-17\" 或 \"2024年7月17日\"，此处为 {v}，不是有效日期"
+            ),
+            ValueError::ExpectedDate => format!(
+                "`{input}` expects a date such as \"2024-07-17\", found {v}, which is not a day of the calendar"
+            ),
+            ValueError::DateOutsideYear { year } if zh => {
+                format!("`{input}` 的日期 {v} 不在所填年度 {year} 年内")
+            }
+            ValueError::DateOutsideYear { year } => {
+                format!("`{input}`: {v} is not in {year}, the year it is filed under")
+            }
+            ValueError::ExpectedDated if zh => format!(
+                "`{input}` 应填写金额（例如 \"1000000\"），或按日期逐笔填写（例如 [(\"2024-07-17\", \"400000\")]），此处为 {v}"
+            ),
+            ValueError::ExpectedDated => format!(
+                "`{input}` expects an amount such as \"1000000\", or amounts with their dates such as [(\"2024-07-17\", \"400000\")], found {v}"
+            ),
+            ValueError::ExpectedEntry if zh => format!(
+                "`{input}` 的每一笔应写成 (\"日期\", \"金额\")，例如 (\"2024-07-17\", \"400000\")，此处为 {v}"
+            ),
+            ValueError::ExpectedEntry => format!(
+                "`{input}` lists each amount as (\"date\", \"amount\"), such as (\"2024-07-17\", \"400000\"), found {v}"
+            ),
         }
     }
 }
@@ -476,9 +550,21 @@ pub fn find_option(options: &[ChoiceOption], text: &str) -> Option<u16> {
         .map(|i| i as u16)
 }
 
-/// Types a value written in a file against its declaration.
+/// Types a value written in a file against its declaration. A dated input's undated
+/// yearly figure is typed here; its entries by [`typed_given`].
 pub fn typed_value(decl: &InputDecl, raw: &RawValue) -> Result<Value, ValueError> {
     match (&decl.kind, raw) {
+        (InputKind::Dated(unit), RawValue::Text(_) | RawValue::Integer(_)) => {
+            let as_number = InputDecl {
+                kind: InputKind::Number(*unit),
+                ..decl.clone()
+            };
+            typed_value(&as_number, raw)
+        }
+        (InputKind::Dated(_), RawValue::Float(_)) => Err(ValueError::Float),
+        (InputKind::Dated(_), _) => Err(ValueError::ExpectedDated),
+        (InputKind::Date, RawValue::Text(t)) => typed_date(t).map(Value::Date),
+        (InputKind::Date, _) => Err(ValueError::ExpectedDate),
         (InputKind::Number(unit), RawValue::Text(t)) => {
             let w = parse_written(t).map_err(ValueError::Number)?;
             if let Some(s) = w.suffix {
@@ -525,8 +611,107 @@ pub fn typed_value(decl: &InputDecl, raw: &RawValue) -> Result<Value, ValueError
     }
 }
 
+/// Types a value written in a file, filed under `year` when it sits in a year's map: a
+/// dated input's entries one by one, each dated in `year`; a date of a per-year input in
+/// `year`. The error names the part that is wrong, as written.
+pub fn typed_given(
+    decl: &InputDecl,
+    raw: &RawValue,
+    year: Option<u16>,
+) -> Result<Given, (ValueError, String)> {
+    match (&decl.kind, raw) {
+        (InputKind::Dated(_), RawValue::List(items)) => {
+            let mut entries = Vec::with_capacity(items.len());
+            for item in items {
+                let RawValue::List(pair) = item else {
+                    return Err((ValueError::ExpectedEntry, describe_raw(item)));
+                };
+                let [date, amount] = pair.as_slice() else {
+                    return Err((ValueError::ExpectedEntry, describe_raw(item)));
+                };
+                let date = entry_date(date, year).map_err(|e| (e, describe_raw(date)))?;
+                let amount = entry_amount(decl, amount).map_err(|e| (e, describe_raw(amount)))?;
+                entries.push(DatedAmount { date, amount });
+            }
+            if dated_total(&entries).is_none() {
+                return Err((ValueError::Number(NumberError::TooLarge), describe_raw(raw)));
+            }
+            Ok(Given::Dated(entries))
+        }
+        _ => {
+            let value = typed_value(decl, raw).map_err(|e| (e, describe_raw(raw)))?;
+            in_year(value, year).map_err(|e| (e, describe_raw(raw)))?;
+            Ok(Given::Value(value))
+        }
+    }
+}
+
+/// The date of a dated entry, checked to lie in `year`.
+pub fn entry_date(raw: &RawValue, year: Option<u16>) -> Result<Date, ValueError> {
+    let RawValue::Text(t) = raw else {
+        return Err(ValueError::ExpectedDate);
+    };
+    let date = typed_date(t)?;
+    in_year(Value::Date(date), year)?;
+    Ok(date)
+}
+
+/// The amount of a dated entry, typed as a number in the input's unit and range.
+pub fn entry_amount(decl: &InputDecl, raw: &RawValue) -> Result<Decimal, ValueError> {
+    match typed_value(decl, raw)? {
+        Value::Num(d) => Ok(d),
+        _ => Err(ValueError::ExpectedNumber),
+    }
+}
+
+/// Refuses a date that is not in `year`, the year it is filed under.
+pub fn in_year(value: Value, year: Option<u16>) -> Result<(), ValueError> {
+    match (value, year) {
+        (Value::Date(d), Some(y)) if d.year != y => Err(ValueError::DateOutsideYear { year: y }),
+        _ => Ok(()),
+    }
+}
+
+/// A calendar day as officers write it: `2024-07-17`, `2024-7-17`, `2024/7/17`,
+/// `2024.7.17` or `2024年7月17日`, full-width digits too; the year 1949–2100.
+pub fn typed_date(text: &str) -> Result<Date, ValueError> {
+    let t: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '－' => '-',
+            '／' => '/',
+            '．' => '.',
+            c => c,
+        })
+        .collect();
+    let parts: Vec<&str> = match t.strip_suffix('日') {
+        Some(rest) => rest.split(['年', '月']).collect(),
+        None => t.split(['-', '/', '.']).collect(),
+    };
+    let [y, m, d] = parts.as_slice() else {
+        return Err(ValueError::ExpectedDate);
+    };
+    let digits = |s: &str, max: usize| {
+        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if y.len() != 4 || !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
+        return Err(ValueError::ExpectedDate);
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (y.parse::<u16>(), m.parse::<u8>(), d.parse::<u8>())
+    else {
+        return Err(ValueError::ExpectedDate);
+    };
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) || day == 0 || day > days_in_month(year, month) {
+        return Err(ValueError::ExpectedDate);
+    }
+    Ok(Date { year, month, day })
+}
+
 /// Types a value typed into a form (always text) against its declaration: numbers and
-/// options as in a file, yes/no as `true`/`false`/`是`/`否`, years as digits.
+/// options as in a file, yes/no as `true`/`false`/`是`/`否`, years as digits, dates as
+/// [`typed_date`] reads them, a dated input's undated yearly figure as a number.
 pub fn typed_text(decl: &InputDecl, text: &str) -> Result<Value, ValueError> {
     let t = text.trim();
     let raw = match &decl.kind {
@@ -547,6 +732,22 @@ pub fn describe_raw(raw: &RawValue) -> String {
         RawValue::Bool(b) => b.to_string(),
         RawValue::Integer(i) => i.to_string(),
         RawValue::Float(f) => f.to_string(),
+        RawValue::List(items) => {
+            // An entry is written as a tuple inside the list.
+            let inner: Vec<String> = items
+                .iter()
+                .take(4)
+                .map(|item| match item {
+                    RawValue::List(pair) => format!(
+                        "({})",
+                        pair.iter().map(describe_raw).collect::<Vec<_>>().join(", ")
+                    ),
+                    other => describe_raw(other),
+                })
+                .collect();
+            let more = if items.len() > 4 { ", …" } else { "" };
+            clip(&format!("[{}{more}]", inner.join(", ")))
+        }
     }
 }
 

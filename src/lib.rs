@@ -17,5 +17,6 @@ pub mod pack;
 pub mod project;
 pub mod render;
 pub mod report;
+pub mod stacking_review;
 pub mod status;
 pub mod visible;

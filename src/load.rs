@@ -10,7 +10,7 @@ use ron::extensions::Extensions;
 use ron::Options;
 use serde::de::DeserializeOwned;
 
-use crate::inputs::{describe_raw, typed_value, InputCatalog, Value};
+use crate::inputs::{typed_given, Given, InputCatalog};
 use crate::messages::Access;
 use crate::pack::*;
 
@@ -241,6 +241,14 @@ impl RuleBase {
             let r = self.rule(*s);
             (r.id == id).then(|| (&self.documents[s.document()], r))
         })
+    }
+
+    /// The slot of rule `rule` of document `document` (as a `RuleRef` names it).
+    pub fn slot_at(&self, document: u32, rule: u32) -> Option<RuleSlot> {
+        self.rules
+            .iter()
+            .copied()
+            .find(|s| s.document == document && s.rule == rule)
     }
 
     pub fn reading(&self, id: &str) -> Option<(&Document, &ReadingDecl)> {
@@ -639,6 +647,31 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         .iter()
         .flat_map(|(_, _, d)| d.rules.iter().map(|r| r.id.clone()))
         .collect();
+    // Where each rule and document sits, for the references rules make to each other.
+    let places = Places {
+        rules: documents
+            .iter()
+            .enumerate()
+            .flat_map(|(di, (_, _, d))| {
+                d.rules.iter().enumerate().map(move |(ri, r)| {
+                    (
+                        r.id.clone(),
+                        RulePlace {
+                            document: di as u32,
+                            rule: ri as u32,
+                            modifier: r.benefit == Benefit::Modifier,
+                            case_by_case: r.quote.contains("一事一议"),
+                        },
+                    )
+                })
+            })
+            .collect(),
+        documents: documents
+            .iter()
+            .enumerate()
+            .map(|(di, (_, _, d))| (d.number.clone(), di as u32))
+            .collect(),
+    };
     // A reading is declared once, in one document, and any rule may use it: one question
     // of interpretation is one switch, even where several documents share the wording.
     let reading_decls: Vec<ReadingDecl> = documents
@@ -721,17 +754,23 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             if !seen_rules.insert(rule.id.clone()) {
                 return Err(err("a rule with this id is already loaded".into(), None));
             }
-            let group = match &rule.stacking {
-                Some(g) => Some(*group_index.get(g.as_str()).ok_or_else(|| {
+            let mut indices = Vec::with_capacity(rule.stacking.len());
+            for g in &rule.stacking {
+                let i = *group_index.get(g.as_str()).ok_or_else(|| {
                     err(
                         format!(
                             "unknown stacking group `{g}` (declare it in a StackingGroups file)"
                         ),
                         Some(g),
                     )
-                })?),
-                None => None,
-            };
+                })?;
+                if indices.contains(&i) {
+                    return Err(err(format!("stacking group `{g}` is named twice"), Some(g)));
+                }
+                indices.push(i);
+            }
+            let group = indices.first().copied();
+            rule.groups = indices;
             let mut resolver = Resolver {
                 catalog: &catalog,
                 per: rule.per,
@@ -742,6 +781,9 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
             };
             resolver
                 .rule(rule)
+                .map_err(|(m, needle)| err(m, needle.as_deref()))?;
+            places
+                .resolve(rule, doc_index as u32)
                 .map_err(|(m, needle)| err(m, needle.as_deref()))?;
             rule.check_sites().map_err(|m| err(m, None))?;
             let mut read = std::mem::take(&mut resolver.read);
@@ -766,6 +808,7 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         document_files.push(file);
     }
     catalog.used_by = used_by;
+    resolve_governing(&mut groups, &resolved_docs, &files)?;
     Ok(RuleBase {
         fingerprint: rules_fingerprint(&files),
         agencies,
@@ -775,6 +818,49 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         document_files,
         rules,
     })
+}
+
+/// Points each governing clause at its document, when that document is loaded, and checks
+/// that the measures it names are rules of that document.
+fn resolve_governing(
+    groups: &mut [StackingGroup],
+    documents: &[Document],
+    files: &[(String, String)],
+) -> Result<(), LoadError> {
+    for g in groups.iter_mut() {
+        for clause in &mut g.governed_by {
+            clause.document_index = documents.iter().position(|d| d.number == clause.document);
+            let Some(doc) = clause.document_index.map(|i| &documents[i]) else {
+                continue;
+            };
+            if let Some(unknown) = clause
+                .rules
+                .iter()
+                .find(|id| !doc.rules.iter().any(|r| &r.id == *id))
+            {
+                let (file, line, col) = files
+                    .iter()
+                    .filter(|(_, text)| text.contains("StackingGroups("))
+                    .find_map(|(f, text)| {
+                        let at = text.find(&format!("\"{unknown}\""))?;
+                        let (line, col) = line_col(text, at);
+                        Some((f.clone(), line, col))
+                    })
+                    .unwrap_or_default();
+                return Err(LoadError {
+                    file,
+                    line,
+                    col,
+                    rule: None,
+                    message: format!(
+                        "stacking group `{}`: `{unknown}` is not a rule of {}",
+                        g.id, clause.document
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_period(p: &Period) -> Result<(), String> {
@@ -865,14 +951,11 @@ fn check_example(
     if !(1949..=2100).contains(&ex.year) {
         return Err(format!("year {} is out of range", ex.year));
     }
-    for map in std::iter::once(&ex.inputs)
-        .chain(ex.earlier.values())
-        .chain(ex.other_projects.iter())
-    {
-        for (k, v) in map {
-            let decl = catalog.get(k).ok_or_else(|| catalog.unknown(k))?;
-            typed_value(decl, v).map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
-        }
+    let maps = std::iter::once((ex.year, &ex.inputs))
+        .chain(ex.earlier.iter().map(|(y, m)| (*y, m)))
+        .chain(ex.other_projects.iter().map(|m| (ex.year, m)));
+    for (year, map) in maps {
+        typed_inputs(catalog, map, year)?;
     }
     for e in &ex.expect {
         if let Some(y) = e.year {
@@ -889,7 +972,12 @@ fn check_example(
                 ex.other_projects.len()
             ));
         }
-        for id in e.rule.iter().chain(e.superseded_by.iter()) {
+        for id in e
+            .rule
+            .iter()
+            .chain(e.superseded_by.iter())
+            .chain(e.relaxed_by.iter())
+        {
             if !rule_ids.contains(id) {
                 return Err(format!("expects a line of unknown rule `{id}`"));
             }
@@ -899,6 +987,105 @@ fn check_example(
 }
 
 type ResolveError = (String, Option<String>);
+
+/// Where a rule sits, and what a reference to it may rely on.
+struct RulePlace {
+    document: u32,
+    rule: u32,
+    modifier: bool,
+    /// Its quote says 一事一议.
+    case_by_case: bool,
+}
+
+/// Every rule and document by name, for the references between rules.
+struct Places {
+    rules: HashMap<String, RulePlace>,
+    documents: HashMap<String, u32>,
+}
+
+impl Places {
+    fn rule(&self, r: &mut RuleRef) -> Result<&RulePlace, ResolveError> {
+        let place = self.rules.get(&r.id).ok_or_else(|| {
+            (
+                format!("no loaded rule has the id `{}`", r.id),
+                Some(r.id.clone()),
+            )
+        })?;
+        r.document = place.document;
+        r.rule = place.rule;
+        Ok(place)
+    }
+
+    /// Resolves the rules and documents a rule names: the 一事一议 clause above its
+    /// ceiling, a modifier's targets.
+    fn resolve(&self, rule: &mut Rule, document: u32) -> Result<(), ResolveError> {
+        if let Some(above) = rule
+            .ceiling
+            .as_mut()
+            .and_then(|c| c.case_by_case_above.as_mut())
+        {
+            let place = self.rule(above)?;
+            if place.document != document || !place.case_by_case {
+                return Err((
+                    format!(
+                        "case_by_case_above: `{}` must be a rule of the same document whose quote says 一事一议",
+                        above.id
+                    ),
+                    Some(above.id.clone()),
+                ));
+            }
+        }
+        let Some(Modifies::RelaxCeilings { touches }) = &mut rule.modifies else {
+            return Ok(());
+        };
+        if touches.is_empty() {
+            return Err((
+                "RelaxCeilings needs at least one target in `touches`".into(),
+                None,
+            ));
+        }
+        for t in touches {
+            match t {
+                Target::Benefit(b @ (Benefit::InKind | Benefit::Modifier)) => {
+                    return Err((
+                        format!("a {b:?} rule states no ceiling to relax: touch Grant, TaxBenefit or FeeSaving"),
+                        None,
+                    ))
+                }
+                Target::Benefit(_) => {}
+                Target::Document(d) => {
+                    d.index = *self.documents.get(&d.number).ok_or_else(|| {
+                        (
+                            format!("no loaded document has the 文号 {}", d.number),
+                            Some(d.number.clone()),
+                        )
+                    })?;
+                }
+                Target::Rule(r) => {
+                    if self.rule(r)?.modifier {
+                        return Err((
+                            format!("`{}` is a modifier, which has no ceiling to relax", r.id),
+                            Some(r.id.clone()),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether an amount states a ceiling (最高N, N—M, 不高于X%).
+fn states_ceiling(a: &Amount) -> bool {
+    match a {
+        Amount::UpTo(_) | Amount::Range(..) => true,
+        Amount::Rate { kind, .. } => *kind == RateKind::AtMost,
+        Amount::Tiers(ts) => ts.iter().any(|t| states_ceiling(&t.then)),
+        Amount::Sum(parts) => parts.iter().any(|p| states_ceiling(&p.amount)),
+        Amount::Each { each, .. } => states_ceiling(each),
+        Amount::Fixed(_) | Amount::Unquantified | Amount::Open => false,
+    }
+}
 
 /// Fills input slots and option indices, and checks what a rule may refer to.
 struct Resolver<'a> {
@@ -931,20 +1118,111 @@ impl Resolver<'_> {
             self.has_base = true;
         }
         self.cond(&mut rule.eligible)?;
+        self.kind(rule)?;
         self.amount(&mut rule.amount)?;
-        for cap in &mut rule.caps {
+        for (index, cap) in rule.caps.iter_mut().enumerate() {
             match cap {
                 Cap::PerProject(_) if self.per == Per::SubjectYear => {
                     return Err(("a per-firm rule cannot have a PerProject cap".into(), None))
                 }
                 Cap::LimitedTo(e) => self.expr(e)?,
+                Cap::Reading {
+                    id,
+                    default,
+                    alternative,
+                } => {
+                    self.reading(id)?;
+                    for branch in [&**default, &**alternative] {
+                        match branch {
+                            Cap::PerProject(_) if self.per == Per::SubjectYear => {
+                                return Err((
+                                    "a per-firm rule cannot have a PerProject cap".into(),
+                                    None,
+                                ))
+                            }
+                            Cap::LimitedTo(_) | Cap::Reading { .. } => {
+                                return Err((
+                                    format!("reading `{id}` of a cap switches between stated caps (PerLine, PerSubjectYear, PerSubject, PerProject)"),
+                                    Some(id.clone()),
+                                ))
+                            }
+                            _ => {}
+                        }
+                    }
+                    // The default takes the cap's place, so every pass reads a plain cap.
+                    let reading = CapReading {
+                        index: u8::try_from(index)
+                            .map_err(|_| ("too many caps in one rule".to_owned(), None))?,
+                        id: id.clone(),
+                        default: (**default).clone(),
+                        alternative: (**alternative).clone(),
+                    };
+                    *cap = reading.default.clone();
+                    rule.cap_readings.push(reading);
+                }
                 _ => {}
             }
+        }
+        let states =
+            states_ceiling(&rule.amount) || rule.caps.iter().any(|c| c.stated_limit().is_some());
+        match (states, &rule.ceiling) {
+            (true, None) => {
+                return Err((
+                    "the rule states a ceiling: say the period it covers, `ceiling: (period: PerYear)` (or WholePeriod, NotStated)".into(),
+                    None,
+                ))
+            }
+            (false, Some(_)) => {
+                return Err((
+                    "`ceiling` describes a stated ceiling, and this rule states none".into(),
+                    None,
+                ))
+            }
+            _ => {}
         }
         for p in &mut rule.payer {
             self.cond(&mut p.when)?;
         }
         Ok(())
+    }
+
+    /// A modifier pays nothing and changes other lines; every other rule states an amount.
+    fn kind(&self, rule: &Rule) -> Result<(), ResolveError> {
+        let modifier = rule.benefit == Benefit::Modifier;
+        if !modifier {
+            if rule.modifies.is_some() {
+                return Err((
+                    "`modifies` belongs to a rule with `benefit: Modifier`".into(),
+                    None,
+                ));
+            }
+            if matches!(rule.amount, Amount::Open) {
+                return Err((
+                    "the rule states no amount: write `amount:` (Unquantified where the text gives no figure)".into(),
+                    None,
+                ));
+            }
+            return Ok(());
+        }
+        let refused = if rule.modifies.is_none() {
+            Some("a modifier needs `modifies:` (what it does to other lines)")
+        } else if !matches!(rule.amount, Amount::Open) {
+            Some("a modifier pays nothing: it has no `amount`")
+        } else if !rule.caps.is_empty() || rule.ceiling.is_some() {
+            Some("a modifier pays nothing: it has no `caps` or `ceiling`")
+        } else if !rule.stacking.is_empty() {
+            Some("a modifier is never in a stacking group")
+        } else if !rule.payer.is_empty() {
+            Some("a modifier pays nothing: it has no `payer`")
+        } else if rule.frequency != Frequency::Annual {
+            Some("a modifier applies in each year its conditions hold: no `frequency`")
+        } else {
+            None
+        };
+        match refused {
+            Some(m) => Err((m.into(), None)),
+            None => Ok(()),
+        }
     }
 
     fn input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
@@ -981,7 +1259,7 @@ impl Resolver<'_> {
     fn number_input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {
         self.input(r)?;
         match self.catalog.decls[r.slot].kind {
-            InputKind::Number(_) | InputKind::Year => Ok(()),
+            InputKind::Number(_) | InputKind::Year | InputKind::Dated(_) => Ok(()),
             _ => Err((
                 format!(
                     "`{}` is not a number, so it cannot be used in arithmetic",
@@ -1102,6 +1380,16 @@ impl Resolver<'_> {
                 self.alternatives.pop();
                 alt
             }
+            Cond::DateInForce(r) => {
+                self.input(r)?;
+                match self.catalog.decls[r.slot].kind {
+                    InputKind::Date => Ok(()),
+                    _ => Err((
+                        format!("`{}` is not a date input (kind: Date)", r.id),
+                        Some(r.id.clone()),
+                    )),
+                }
+            }
             Cond::YearFrom(y) | Cond::YearUntil(y) => {
                 if (1949..=2100).contains(y) {
                     Ok(())
@@ -1150,16 +1438,21 @@ impl Resolver<'_> {
     }
 }
 
-/// Types an example's raw input map (used by the golden-example runner).
+/// Types an example's raw input map for `year` (used by the golden-example runner): a
+/// dated input's entries and a per-year date must lie in that year.
 pub fn typed_inputs(
     catalog: &InputCatalog,
     map: &std::collections::BTreeMap<String, RawValue>,
-) -> Result<Vec<(usize, Value)>, String> {
+    year: u16,
+) -> Result<Vec<(usize, Given)>, String> {
     map.iter()
         .map(|(k, v)| {
             let slot = catalog.slot(k).ok_or_else(|| catalog.unknown(k))?;
-            let typed = typed_value(&catalog.decls[slot], v)
-                .map_err(|e| e.message(k, &describe_raw(v), Lang::En))?;
+            let decl = &catalog.decls[slot];
+            let year =
+                matches!(decl.scope, Scope::SubjectYear | Scope::ProjectYear).then_some(year);
+            let typed = typed_given(decl, v, year)
+                .map_err(|(e, written)| e.message(k, &written, Lang::En))?;
             Ok((slot, typed))
         })
         .collect()

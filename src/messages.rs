@@ -5,13 +5,14 @@
 use rust_decimal::Decimal;
 
 use crate::engine::EvalError;
-use crate::inputs::{InputCatalog, Value};
+use crate::inputs::{DatedAmount, InputCatalog, Value};
 use crate::load::RuleSlot;
 use crate::money::{fen_string, group_thousands, percent, plain, wan_yuan};
 use crate::pack::*;
+use crate::report::DatedStep;
 use crate::report::{
-    CapStep, Disposition, Junction, Line, Node, Observed, OfferFit, OfferStep, PartStep, PeriodOf,
-    RateStep, Report, SharedCapStep,
+    Basis, CapStep, Disposition, Junction, Line, Node, Observed, OfferFit, OfferStep, PartStep,
+    PeriodOf, RateStep, Report, SharedCapStep,
 };
 
 /// An amount in yuan, rounded to the fen: `1,000,000.00 元` / `CNY 1,000,000.00`.
@@ -63,7 +64,7 @@ pub fn figure(catalog: &InputCatalog, e: &Expr, rule: &Rule, value: Decimal, lan
 fn expr_unit(catalog: &InputCatalog, e: &Expr, rule: &Rule) -> Option<Unit> {
     match e {
         Expr::Input(r) => match catalog.decls.get(r.slot).map(|d| &d.kind) {
-            Some(InputKind::Number(u)) => Some(*u),
+            Some(InputKind::Number(u) | InputKind::Dated(u)) => Some(*u),
             _ => None,
         },
         Expr::Base => rule.base.as_ref().and_then(|b| expr_unit(catalog, b, rule)),
@@ -101,7 +102,12 @@ fn expr_unit(catalog: &InputCatalog, e: &Expr, rule: &Rule) -> Option<Unit> {
 
 /// A value of input `slot` in its unit: `20,000,000 美元`, `USD 20,000,000`, `15%`.
 pub fn figure_of_input(catalog: &InputCatalog, slot: usize, value: Decimal, lang: Lang) -> String {
-    match catalog.decls.get(slot).map(|d| &d.kind) {
+    let kind = catalog.decls.get(slot).map(|d| match &d.kind {
+        // A dated amount is a number in its unit.
+        InputKind::Dated(u) => InputKind::Number(*u),
+        k => k.clone(),
+    });
+    match kind.as_ref() {
         Some(InputKind::Number(Unit::Yuan)) => money(value, lang),
         Some(InputKind::Number(Unit::Ratio)) => percent(value),
         Some(InputKind::Number(Unit::Usd)) if lang == Lang::En => format!("USD {}", plain(value)),
@@ -135,6 +141,41 @@ pub fn value_text(catalog: &InputCatalog, slot: usize, value: Value, lang: Lang)
             _ => i.to_string(),
         },
         Value::Year(y) => y.to_string(),
+        Value::Date(d) => d.to_string(),
+    }
+}
+
+/// A dated input's entries, as a person reads them: `2024-03-01 400,000.00 元；2024-09-01
+/// 600,000.00 元（合计 1,000,000.00 元）`.
+pub fn dated_text(
+    catalog: &InputCatalog,
+    slot: usize,
+    entries: &[DatedAmount],
+    lang: Lang,
+) -> String {
+    if entries.is_empty() {
+        return t(lang, "按日期填写，无条目", "by date, no entries").to_owned();
+    }
+    let list = entries
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e.date,
+                figure_of_input(catalog, slot, e.amount, lang)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(t(lang, "；", "; "));
+    match crate::inputs::dated_total(entries) {
+        Some(total) if entries.len() > 1 => {
+            let total = figure_of_input(catalog, slot, total, lang);
+            match lang {
+                Lang::Zh => format!("{list}（合计 {total}）"),
+                Lang::En => format!("{list} (total {total})"),
+            }
+        }
+        _ => list,
     }
 }
 
@@ -233,6 +274,7 @@ fn observed_text(
             None => i.to_string(),
         },
         Observed::Value(Value::Year(y)) => y.to_string(),
+        Observed::Value(Value::Date(d)) => d.to_string(),
     }
 }
 
@@ -331,7 +373,44 @@ pub fn describe_check(
                 observed_text(catalog, None, None, rule, observed, lang)
             ),
         },
+        Cond::DateInForce(r) => {
+            let label = input_label(catalog, r, lang);
+            let value = observed_text(catalog, Some(r), None, rule, observed, lang);
+            match lang {
+                Lang::Zh => format!("{label}：{value}（需在本条本年度的有效期内）"),
+                Lang::En => {
+                    format!("{label}: {value} (needs a day this rule is in force this year)")
+                }
+            }
+        }
         Cond::All(_) | Cond::Any(_) | Cond::Not(_) | Cond::Reading { .. } => String::new(),
+    };
+    format!("{body} {}", mark(passed, lang))
+}
+
+/// A date condition with the days it needs: "获评国家级数字商务企业日期：2025-01-10（需在
+/// 2025-01-22 至 2025-12-31 之间，即本条本年度的有效期内） ✗ 不符合".
+fn describe_date_check(
+    catalog: &InputCatalog,
+    rule: &Rule,
+    r: &InputRef,
+    window: Window,
+    observed: Observed,
+    passed: bool,
+    lang: Lang,
+) -> String {
+    let label = input_label(catalog, r, lang);
+    let value = observed_text(catalog, Some(r), None, rule, observed, lang);
+    let (from, until) = (window.from, window.until);
+    let body = match (window.is_empty(), lang) {
+        (true, Lang::Zh) => format!("{label}：{value}（本条本年度没有有效的日子）"),
+        (true, Lang::En) => format!("{label}: {value} (this rule is in force on no day of the year)"),
+        (false, Lang::Zh) => {
+            format!("{label}：{value}（需在 {from} 至 {until} 之间，即本条本年度的有效期内）")
+        }
+        (false, Lang::En) => format!(
+            "{label}: {value} (needs a day from {from} to {until}, when this rule is in force this year)"
+        ),
     };
     format!("{body} {}", mark(passed, lang))
 }
@@ -352,6 +431,8 @@ fn cap_scope(cap: &Cap, rule: &Rule, lang: Lang) -> &'static str {
         (Cap::PerProject(_), _, Lang::En) => "cap per project, all years",
         (Cap::LimitedTo(_), _, Lang::Zh) => "以此为限",
         (Cap::LimitedTo(_), _, Lang::En) => "limited to",
+        // After load the branch a reading takes stands in its place; the default otherwise.
+        (Cap::Reading { default, .. }, _, _) => cap_scope(default, rule, lang),
     }
 }
 
@@ -412,6 +493,8 @@ pub fn disposition_label(d: Disposition, lang: Lang) -> &'static str {
         (Disposition::Unquantified { .. }, Lang::En) => "amount not stated",
         (Disposition::InKind, Lang::Zh) => "非资金支持",
         (Disposition::InKind, Lang::En) => "support in kind",
+        (Disposition::RelaxesCeilings, Lang::Zh) => "放宽上限",
+        (Disposition::RelaxesCeilings, Lang::En) => "relaxes ceilings",
         (Disposition::Superseded, Lang::Zh) => "就高不重复",
         (Disposition::Superseded, Lang::En) => "superseded",
         (Disposition::NotClaimed, Lang::Zh) => "未申报",
@@ -439,6 +522,8 @@ pub fn benefit_label(b: Benefit, lang: Lang) -> &'static str {
         (Benefit::FeeSaving, Lang::En) => "fee saving",
         (Benefit::InKind, Lang::Zh) => "非资金支持",
         (Benefit::InKind, Lang::En) => "support in kind",
+        (Benefit::Modifier, Lang::Zh) => "调整其他项",
+        (Benefit::Modifier, Lang::En) => "modifies other lines",
     }
 }
 
@@ -454,6 +539,7 @@ pub fn line_figure(line: &Line, lang: Lang) -> String {
         }
         Disposition::Unquantified { .. } => t(lang, "金额未定", "amount not stated").to_owned(),
         Disposition::InKind => t(lang, "非资金支持", "in kind").to_owned(),
+        Disposition::RelaxesCeilings => t(lang, "不计金额", "no money").to_owned(),
         Disposition::Superseded => match (line.counted_amount(), line.ceiling) {
             (Some(a), _) => format!("({})", money(a, lang)),
             (None, Some(c)) => format!("({})", up_to(c)),
@@ -501,25 +587,54 @@ pub fn bases(report: &Report, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-/// What the per-year table's columns mean, with the definite total and the count of
-/// support in kind: printed under the table by every front end.
+/// What the per-year table's columns mean, with the definite total, the count of support
+/// in kind, the part of the ceilings whose clauses state no period, and the ceilings that
+/// are not firm bounds: printed under the table by every front end.
 pub fn summary_note(total: &crate::report::Summary, lang: Lang) -> String {
     let in_kind = total.in_kind;
+    let not_stated = total.ceiling_periods.not_stated;
+    let open = total.open_ceilings;
     match lang {
         Lang::Zh => format!(
-            "单位：元。确定可获 {}，为政策确定金额或最低额；协商额为拟给予金额，单列；仅上限为最高额，具体金额经审核确定；税费减免另计，不与资金奖补相加；金额未定为符合条件但原文未给出金额的项数{}。",
+            "单位：元。确定可获 {}，为政策确定金额或最低额；协商额为拟给予金额，单列；仅上限为最高额，具体金额经审核确定{}；税费减免另计，不与资金奖补相加；金额未定为符合条件但原文未给出金额的项数{}{}。",
             money_wan(total.definite, lang),
+            if not_stated.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    "，其中 {}出自未载明期限（每年或一次性）的条款，按年度列示，多年相加仅供参考",
+                    money_wan(not_stated, lang)
+                )
+            },
             if in_kind > 0 {
                 format!("；另有非资金支持 {in_kind} 项")
+            } else {
+                String::new()
+            },
+            if open > 0 {
+                format!("；另有 {open} 项资金奖补无确定上限（原文未设上限、可“一事一议”或上限可适当放宽），最高额合计仅供参考")
             } else {
                 String::new()
             }
         ),
         Lang::En => format!(
-            "Amounts in CNY. Definite ({}) is what the texts fix or guarantee as a minimum; offered is an officer's figure, counted apart; up to is a ceiling set on review; tax and fee benefits are never added to grants; no amount counts eligible lines whose text states none{}.",
+            "Amounts in CNY. Definite ({}) is what the texts fix or guarantee as a minimum; offered is an officer's figure, counted apart; up to is a ceiling set on review{}; tax and fee benefits are never added to grants; no amount counts eligible lines whose text states none{}{}.",
             money(total.definite, lang),
+            if not_stated.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    ", of which {} comes from clauses that state no period (per year or once): shown for each year, and summed across years for reference only",
+                    money(not_stated, lang)
+                )
+            },
             if in_kind > 0 {
                 format!("; {in_kind} more lines are support in kind")
+            } else {
+                String::new()
+            },
+            if open > 0 {
+                format!("; {open} grant lines have no firm ceiling (none stated, a case may be decided case by case above it, or it may be relaxed), so a total of ceilings is for reference only")
             } else {
                 String::new()
             }
@@ -603,6 +718,15 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             passed,
             ..
         } => match rule.at(site) {
+            Some(RulePart::Cond(Cond::DateInForce(r))) => describe_date_check(
+                catalog,
+                rule,
+                r,
+                document.window(rule, line.year),
+                *observed,
+                *passed,
+                lang,
+            ),
             Some(RulePart::Cond(cond)) => {
                 describe_check(catalog, rule, cond, *observed, *passed, lang)
             }
@@ -634,6 +758,39 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             match lang {
                 Lang::Zh => format!("未填写“{what}”：无法计算金额"),
                 Lang::En => format!("{what} not given: the amount cannot be computed"),
+            }
+        }
+        Node::Dated(step) => {
+            let DatedStep {
+                input,
+                from,
+                until,
+                counted,
+                total,
+                counted_entries,
+                entries,
+            } = &**step;
+            let label = slot_label(catalog, *input, lang);
+            let counted = figure_of_input(catalog, *input, *counted, lang);
+            let total = figure_of_input(catalog, *input, *total, lang);
+            match lang {
+                Lang::Zh => format!(
+                    "{label}按日期计入：本条本年度有效期 {from} 至 {until} 内的 {counted_entries} 笔，共 {counted}（本年度共 {entries} 笔、{total}）"
+                ),
+                Lang::En => format!(
+                    "{label} by date: {counted_entries} of {entries} entries, {counted} of {total} this year, are dated on days this rule is in force ({from} to {until})"
+                ),
+            }
+        }
+        Node::Undated { input, from, until } => {
+            let label = slot_label(catalog, *input, lang);
+            match lang {
+                Lang::Zh => format!(
+                    "{label}未按日期填写，无法按本条本年度有效期（{from} 至 {until}）拆分：按全年填写的金额全额计入；按日期逐笔填写即可只计有效期内的部分"
+                ),
+                Lang::En => format!(
+                    "{label} was not given by date, so it could not be split at the days this rule is in force this year ({from} to {until}): the whole year's figure is taken; give it by date to count only what falls inside"
+                ),
             }
         }
         Node::Rate(step) => {
@@ -718,6 +875,8 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 (Benefit::InKind, _, Lang::En) => "Eligible; support in kind (priority, services, a green channel), no money".to_owned(),
                 (Benefit::FeeSaving, _, Lang::Zh) => "符合条件；减免幅度按有关规定确定（原文未给出幅度）".to_owned(),
                 (Benefit::FeeSaving, _, Lang::En) => "Eligible; the saving follows the applicable rules (the text gives no figure)".to_owned(),
+                (Benefit::Modifier, _, Lang::Zh) => "不计金额".to_owned(),
+                (Benefit::Modifier, _, Lang::En) => "No money".to_owned(),
             }
         }
         Node::Part(step) => {
@@ -816,6 +975,22 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 return String::new();
             };
             let scope = cap_scope(cap, rule, lang);
+            if after.is_none_or(|a| a.is_zero()) {
+                return match lang {
+                    Lang::Zh => format!(
+                        "{scope} {}，此前已计 {}，限额已用尽：本项不再计发（原为 {}）",
+                        money(*limit, lang),
+                        money(*already, lang),
+                        opt_money(*before, lang)
+                    ),
+                    Lang::En => format!(
+                        "{scope} {}, {} already counted: the limit is used up, so nothing is paid here (was {})",
+                        money(*limit, lang),
+                        money(*already, lang),
+                        opt_money(*before, lang)
+                    ),
+                };
+            }
             match lang {
                 Lang::Zh => format!(
                     "{scope} {}，此前已计 {}：{} → {}",
@@ -969,10 +1144,14 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
             },
             None => String::new(),
         },
-        Node::Won { group: g, over } => {
+        Node::Won {
+            group: g,
+            over,
+            basis,
+        } => {
             let g = group(*g);
             let others = rule_names(report, over, lang);
-            let basis = governing(g, lang);
+            let basis = governing(g, basis, lang);
             match lang {
                 Lang::Zh => format!(
                     "就高不就低、不重复享受（{}）：本项为同类最高，{others}不再计发。{basis}",
@@ -984,9 +1163,13 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 ),
             }
         }
-        Node::Superseded { group: g, winner } => {
+        Node::Superseded {
+            group: g,
+            winner,
+            basis,
+        } => {
             let g = group(*g);
-            let basis = governing(g, lang);
+            let basis = governing(g, std::slice::from_ref(basis), lang);
             let winner = rule_name(report, *winner, lang);
             match lang {
                 Lang::Zh => format!(
@@ -1013,7 +1196,76 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 (Lang::En, false) => format!("Possible overlap ({}) with {others}: no clause governs it; left out of the conservative total", g.title.en),
             }
         }
+        Node::CeilingPeriodNotStated => t(
+            lang,
+            "原文未载明该上限按年度还是按整个期限计算：按每年列示，多年相加仅供参考",
+            "The text does not say whether this ceiling is per year or for the whole period: it is shown for each year, and a sum across years is for reference only",
+        )
+        .to_owned(),
+        Node::CaseByCaseAbove { rule: slot } => {
+            let quote = &report.rule_base().rule(*slot).quote;
+            match lang {
+                Lang::Zh => format!("原文另规定：「{quote}」所示最高额仅供参考，不是确定上限"),
+                Lang::En => format!(
+                    "The text also says: 「{quote}」 (a case may be decided case by case): the ceiling shown is a reference, not a firm bound"
+                ),
+            }
+        }
+        Node::CeilingRelaxed { by } => {
+            let base = report.rule_base();
+            let (modifier, number) = (base.rule(*by), &base.documents[by.document()].number);
+            match lang {
+                Lang::Zh => format!(
+                    "依据{number} {}“{}”：上限标准可适当放宽（幅度原文未载明），所示上限仅供参考，不是确定上限",
+                    modifier.clause, modifier.title.zh
+                ),
+                Lang::En => format!(
+                    "Under {number} {} ({}): the ceiling may be relaxed (the text does not say by how much), so the ceiling shown is a reference, not a firm bound",
+                    modifier.clause, modifier.title.en
+                ),
+            }
+        }
+        Node::RelaxesCeilings { touched } => {
+            let names: Vec<String> = touched
+                .iter()
+                .filter_map(|&i| report.lines.get(i as usize))
+                .map(|l| line_name(report, l, lang))
+                .collect();
+            match (names.is_empty(), lang) {
+                (true, Lang::Zh) => "本年度没有载明上限的资金项目，无可放宽的上限；本项不计金额".to_owned(),
+                (true, Lang::En) => "No line this year has a stated ceiling to relax; this line pays nothing".to_owned(),
+                (false, Lang::Zh) => format!(
+                    "以下 {} 项的上限标准可适当放宽（幅度原文未载明），所示上限仅供参考；本项本身不计金额：{}",
+                    names.len(),
+                    names.join("、")
+                ),
+                (false, Lang::En) => format!(
+                    "The ceilings of these {} lines may be relaxed (the text does not say by how much), so each is a reference only; this line itself pays nothing: {}",
+                    names.len(),
+                    names.join("; ")
+                ),
+            }
+        }
     }
+}
+
+/// A line as people name it: the rule's title and 文号, and its project if it has one.
+fn line_name(report: &Report, line: &Line, lang: Lang) -> String {
+    let rule = report.rule(line);
+    let number = &report.document(line).number;
+    match (report.project_name(line), lang) {
+        (Some(p), Lang::Zh) => format!("{}（{number}，项目“{p}”）", rule.title.zh),
+        (Some(p), Lang::En) => format!("{} ({number}, project {p})", rule.title.en),
+        (None, _) => rule_name(report, line.slot, lang),
+    }
+}
+
+/// The label of the input in `slot`.
+fn slot_label(catalog: &InputCatalog, slot: usize, lang: Lang) -> String {
+    catalog
+        .decls
+        .get(slot)
+        .map_or_else(String::new, |d| d.label.get(lang).to_owned())
 }
 
 /// The 口径 a figure rests on: "口径：title（默认）：what it says", with the parameter given.
@@ -1048,13 +1300,36 @@ pub fn reading_sentence(
     sentence + &value
 }
 
-fn governing(group: &StackingGroup, lang: Lang) -> String {
-    group
-        .governed_by
-        .iter()
-        .map(|g| match lang {
-            Lang::Zh => format!("依据{} {}：「{}」", g.document, g.clause, g.quote),
-            Lang::En => format!("Under {} {}: 「{}」", g.document, g.clause, g.quote),
+/// The clauses (or the reading) behind stacking decisions, each once.
+fn governing(group: &StackingGroup, bases: &[Basis], lang: Lang) -> String {
+    let mut seen: Vec<Basis> = Vec::with_capacity(bases.len());
+    for b in bases {
+        if !seen.contains(b) {
+            seen.push(*b);
+        }
+    }
+    seen.iter()
+        .map(|b| {
+            let clause = match b {
+                Basis::Clause(i) => group.governed_by.get(usize::from(*i)),
+                Basis::Reading => None,
+            };
+            match clause {
+                Some(g) => match lang {
+                    Lang::Zh => format!("依据{} {}：「{}」", g.document, g.clause, g.quote),
+                    Lang::En => format!("Under {} {}: 「{}」", g.document, g.clause, g.quote),
+                },
+                None => match lang {
+                    Lang::Zh => format!(
+                        "本年度无条款直接规定这两项如何处理，按政策目录读法：{}",
+                        group.reading.zh
+                    ),
+                    Lang::En => format!(
+                        "No clause governs this pair this year; the catalogue's reading: {}",
+                        group.reading.en
+                    ),
+                },
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")

@@ -51,16 +51,7 @@ impl Date {
         let year: u16 = y.parse().map_err(|_| bad())?;
         let month: u8 = m.parse().map_err(|_| bad())?;
         let day: u8 = d.parse().map_err(|_| bad())?;
-        let leap =
-            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
-        let days_in_month = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return Err(bad()),
-        };
-        if day == 0 || day > days_in_month {
+        if day == 0 || day > days_in_month(year, month) {
             return Err(bad());
         }
         Ok(Date { year, month, day })
@@ -72,6 +63,68 @@ impl Date {
 
     pub fn is_last_of_year(self) -> bool {
         self.month == 12 && self.day == 31
+    }
+
+    /// 1 January of `year`.
+    pub fn first_of(year: u16) -> Date {
+        Date {
+            year,
+            month: 1,
+            day: 1,
+        }
+    }
+
+    /// 31 December of `year`.
+    pub fn last_of(year: u16) -> Date {
+        Date {
+            year,
+            month: 12,
+            day: 31,
+        }
+    }
+
+    /// The day before (1 January of year 0 stays where it is).
+    pub fn day_before(self) -> Date {
+        if self.day > 1 {
+            return Date {
+                day: self.day - 1,
+                ..self
+            };
+        }
+        if self.month > 1 {
+            let month = self.month - 1;
+            return Date {
+                month,
+                day: days_in_month(self.year, month),
+                ..self
+            };
+        }
+        match self.year.checked_sub(1) {
+            Some(year) => Date::last_of(year),
+            None => self,
+        }
+    }
+}
+
+fn is_leap(year: u16) -> bool {
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+}
+
+/// Days in `month` (1–12) of `year`; 0 for a month that does not exist.
+pub fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Written `"YYYY-MM-DD"`, as it is read.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -191,6 +244,14 @@ pub enum InputKind {
     Choice(Vec<ChoiceOption>),
     /// A calendar year such as 2024.
     Year,
+    /// Amounts in the given unit, each with the day it is dated (purchases, payments): a
+    /// per-year input, written as a list of `("YYYY-MM-DD", "amount")` entries or as one
+    /// undated yearly figure. A rule in force for only part of a year reads the entries
+    /// dated inside its days in force.
+    Dated(Unit),
+    /// A calendar day written `"YYYY-MM-DD"` (a recognition, a listing, a start of
+    /// production); an input given per year holds a day of that year.
+    Date,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -217,6 +278,8 @@ pub enum Unit {
     SquareMetres,
     /// 千瓦时
     Kwh,
+    /// 千瓦 (kW): a power, e.g. a charger's power per connector
+    Kilowatts,
     /// months
     Months,
     /// a ratio written as a decimal (0.15 for 15%)
@@ -238,6 +301,8 @@ impl Unit {
             (Unit::SquareMetres, _) => "m²",
             (Unit::Kwh, Lang::Zh) => "千瓦时",
             (Unit::Kwh, Lang::En) => "kWh",
+            (Unit::Kilowatts, Lang::Zh) => "千瓦",
+            (Unit::Kilowatts, Lang::En) => "kW",
             (Unit::Months, Lang::Zh) => "个月",
             (Unit::Months, Lang::En) => "months",
             (Unit::Ratio, _) => "",
@@ -265,15 +330,17 @@ pub enum RawValue {
     Bool(bool),
     Integer(i128),
     Float(f64),
+    /// `[..]` or `(..)`: the entries of a dated input, each `("YYYY-MM-DD", "amount")`.
+    List(Vec<RawValue>),
 }
 
 impl<'de> Deserialize<'de> for RawValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl de::Visitor<'_> for V {
+        impl<'v> de::Visitor<'v> for V {
             type Value = RawValue;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, a number or true/false")
+                f.write_str("a string, a number, true/false or a list of dated entries")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawValue, E> {
                 Ok(RawValue::Text(v.to_owned()))
@@ -297,6 +364,13 @@ impl<'de> Deserialize<'de> for RawValue {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawValue, E> {
                 Ok(RawValue::Float(v))
+            }
+            fn visit_seq<A: de::SeqAccess<'v>>(self, mut seq: A) -> Result<RawValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(RawValue::List(items))
             }
         }
         d.deserialize_any(V)
@@ -332,6 +406,10 @@ pub struct StackingGroup {
     /// The clauses that govern the overlap; empty for an overlap no clause governs.
     #[serde(default)]
     pub governed_by: Vec<Governing>,
+    /// Why these rules are of one kind, and what decides a pair of lines that no clause of
+    /// `governed_by` governs (two lines of the same document, a district document, a year
+    /// before the clause was issued): the catalogue's reading.
+    pub reading: Text,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -343,6 +421,10 @@ pub enum StackingPolicy {
     WarnOverlap,
 }
 
+/// A clause that says how its own document's measures combine with other policies.
+/// It governs a pair of lines when one of them is its document's (one of `rules`, when
+/// given), the other's document is of the level `against` names, and its document is in
+/// force in the year of the pair.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Governing {
@@ -350,6 +432,27 @@ pub struct Governing {
     pub clause: String,
     pub line: u32,
     pub quote: String,
+    /// The measures of its document the clause speaks of (e.g. 65号's "上述" §11–14);
+    /// empty: all of them.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// The other policies it speaks of: `Municipal` for "市级其他…政策".
+    #[serde(default)]
+    pub against: Against,
+    /// Index of `document` in the rule base, filled in at load (`None`: not loaded, so the
+    /// clause governs no pair).
+    #[serde(skip)]
+    pub document_index: Option<usize>,
+}
+
+/// Which other policies a governing clause speaks of.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+pub enum Against {
+    /// Any other policy.
+    #[default]
+    Any,
+    /// Other municipal policies (市级其他优惠/扶持政策), not district ones.
+    Municipal,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -411,6 +514,53 @@ pub struct Period {
     pub until: Option<Date>,
     /// Why the period is what it is (the clause or the reading behind it).
     pub basis: Text,
+}
+
+/// The days of one year a rule is in force, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub from: Date,
+    pub until: Date,
+}
+
+impl Window {
+    pub fn contains(self, day: Date) -> bool {
+        self.from <= day && day <= self.until
+    }
+
+    /// No day at all (a document repealed on 1 January of the year).
+    pub fn is_empty(self) -> bool {
+        self.until < self.from
+    }
+
+    /// In force on every day of its year.
+    pub fn whole_year(self) -> bool {
+        self.from.is_first_of_year()
+            && self.until.is_last_of_year()
+            && self.from.year == self.until.year
+    }
+}
+
+impl Document {
+    /// The days of `year` on which `rule` (of this document) is in force: the document's
+    /// period, narrowed by the rule's own, ending the day before a repeal; empty when no
+    /// day of the year is.
+    pub fn window(&self, rule: &Rule, year: u16) -> Window {
+        let mut from = Date::first_of(year).max(self.in_force.from);
+        let mut until = Date::last_of(year);
+        let ends = [
+            self.in_force.until,
+            rule.in_force.as_ref().and_then(|p| p.until),
+            self.repealed.as_ref().map(|r| r.on.day_before()),
+        ];
+        for end in ends.into_iter().flatten() {
+            until = until.min(end);
+        }
+        if let Some(p) = &rule.in_force {
+            from = from.max(p.from);
+        }
+        Window { from, until }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -596,11 +746,30 @@ pub struct Rule {
     pub base: Option<Expr>,
     #[serde(default = "Cond::always")]
     pub eligible: Cond,
+    /// Absent only on a modifier, which pays nothing (the loader refuses a rule of any
+    /// other kind without one).
+    #[serde(default)]
     pub amount: Amount,
     #[serde(default)]
     pub caps: Vec<Cap>,
+    /// What the text says of a stated ceiling beyond its figure: required on a rule whose
+    /// amount or caps state one (最高N, N—M, 不高于X%, a cap), refused elsewhere.
     #[serde(default)]
-    pub stacking: Option<String>,
+    pub ceiling: Option<CeilingTerms>,
+    /// What a modifier (`benefit: Modifier`) does to other lines; only on a modifier.
+    #[serde(default)]
+    pub modifies: Option<Modifies>,
+    /// The caps whose kind a reading switches (`Cap::Reading`): at load the default takes
+    /// the cap's place in `caps` and the alternative is kept here, so every pass reads a
+    /// plain cap; an evaluation that selects the reading swaps the alternative in.
+    #[serde(skip)]
+    pub cap_readings: Vec<CapReading>,
+    /// The stacking groups the rule belongs to: a name, or a list of names.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub stacking: Vec<String>,
+    /// Indices of `stacking` in `RuleBase::groups`, filled in at load.
+    #[serde(skip)]
+    pub groups: Vec<usize>,
     /// Who pays, first hit (e.g. city above a threshold, district below).
     #[serde(default)]
     pub payer: Vec<PayerRule>,
@@ -611,15 +780,126 @@ pub struct Rule {
     pub examples: Vec<Example>,
 }
 
+/// A string or a list of strings (a rule in one stacking group names it; in several, lists them).
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
 /// Kept apart in totals: grants are paid by government, tax benefits reduce tax, fee
 /// savings reduce a price someone else charges, in-kind support (a deferral, a priority, a
-/// green channel) is no money at all and never enters a total.
+/// green channel, a service provided free) is no money at all and never enters a total.
+/// A modifier pays nothing either: it changes what other lines mean (`modifies`).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 pub enum Benefit {
     Grant,
     TaxBenefit,
     FeeSaving,
     InKind,
+    Modifier,
+}
+
+/// The period a stated ceiling covers, as the text says it.
+#[derive(Clone, Copy, Debug, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(rename_all(serialize = "snake_case"))]
+pub enum CeilingPeriod {
+    /// 每年, 年度, …/年, or 每次 / 每件 (each occasion, counted in its year), or a rate of
+    /// the year's own figure: each year has its own ceiling, so ceilings of different years
+    /// add up.
+    PerYear,
+    /// 一次性, 合计, a one-time event (listing, settling) or a sum per project or unit over
+    /// its life: counted once, so adding it across years does not repeat it.
+    WholePeriod,
+    /// The text says neither: the ceiling is shown for each year, and a sum across years is
+    /// for reference only.
+    NotStated,
+}
+
+/// What the text says of a rule's stated ceiling beyond its figure.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CeilingTerms {
+    pub period: CeilingPeriod,
+    /// The rule (of the same document) whose clause lets a case be decided 一事一议 above
+    /// this ceiling, so the ceiling shown is not a firm bound.
+    #[serde(default)]
+    pub case_by_case_above: Option<RuleRef>,
+}
+
+/// A rule named by id; its place (document, rule) is filled in at load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleRef {
+    pub id: String,
+    pub document: u32,
+    pub rule: u32,
+}
+
+impl<'de> Deserialize<'de> for RuleRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(RuleRef {
+            id: String::deserialize(d)?,
+            document: u32::MAX,
+            rule: u32::MAX,
+        })
+    }
+}
+
+/// A policy document named by its 文号; its index is filled in at load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentRef {
+    pub number: String,
+    pub index: u32,
+}
+
+impl<'de> Deserialize<'de> for DocumentRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(DocumentRef {
+            number: String::deserialize(d)?,
+            index: u32::MAX,
+        })
+    }
+}
+
+/// What a modifier does to the lines of the same firm in the same year, when its own
+/// conditions hold. It is never a line that pays, never in a total, never in a stacking
+/// group.
+#[derive(Clone, Debug, Deserialize)]
+pub enum Modifies {
+    /// 适当放宽…上限标准: the stated ceiling of every paying line it touches may be relaxed,
+    /// by an amount the text does not state, so it is a reference, not a firm bound.
+    RelaxCeilings {
+        /// Which lines: those of a rule that states a ceiling and matches any target.
+        touches: Vec<Target>,
+    },
+}
+
+/// Which rules a modifier reaches.
+#[derive(Clone, Debug, Deserialize)]
+pub enum Target {
+    /// Every rule of this kind of benefit (`Grant` for 专项资金).
+    Benefit(Benefit),
+    /// Every rule of this document.
+    Document(DocumentRef),
+    /// This rule.
+    Rule(RuleRef),
+}
+
+/// A cap whose kind a reading switches, kept beside the rule after load.
+#[derive(Clone, Debug)]
+pub struct CapReading {
+    /// Index into the rule's `caps`, where the default sits.
+    pub index: u8,
+    pub id: String,
+    pub default: Cap,
+    pub alternative: Cap,
 }
 
 /// What one line of the breakdown is about.
@@ -721,6 +1001,9 @@ pub enum Cond {
     YearFrom(u16),
     /// The evaluated year is this year or earlier.
     YearUntil(u16),
+    /// A date input lies in the evaluated year, on a day the rule is in force (a
+    /// recognition from the issue date on: 自印发之日起).
+    DateInForce(InputRef),
     /// The default reading's condition, or the alternative's when the user selects `id`.
     Reading {
         id: String,
@@ -748,7 +1031,7 @@ pub enum RateKind {
 }
 
 /// How much a rule pays, as the text states it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Default)]
 pub enum Amount {
     /// rate × base.
     Rate {
@@ -775,7 +1058,8 @@ pub enum Amount {
         max_count: Option<Dec>,
         each: Box<Amount>,
     },
-    /// A component the text names without a figure (inside a `Sum`).
+    /// A component the text names without a figure (inside a `Sum`); a modifier's amount.
+    #[default]
     Open,
 }
 
@@ -806,6 +1090,26 @@ pub enum Cap {
     PerProject(Dec),
     /// Limited to a figure of the inputs (the year's tax payable).
     LimitedTo(Expr),
+    /// The default reading's kind of cap, or the alternative's when the user selects `id`
+    /// (每个单位…最高N: per year by default, for the whole period as the alternative).
+    Reading {
+        id: String,
+        default: Box<Cap>,
+        alternative: Box<Cap>,
+    },
+}
+
+impl Cap {
+    /// The stated limit, if the cap states one (not `LimitedTo`).
+    pub fn stated_limit(&self) -> Option<Dec> {
+        match self {
+            Cap::PerLine(l) | Cap::PerSubjectYear(l) | Cap::PerSubject(l) | Cap::PerProject(l) => {
+                Some(*l)
+            }
+            Cap::LimitedTo(_) => None,
+            Cap::Reading { default, .. } => default.stated_limit(),
+        }
+    }
 }
 
 /// A hand-computed case that runs under `cargo test` and `incentives check`.
@@ -883,6 +1187,13 @@ pub struct Expect {
     /// Whether the line counts in the totals (false: left out as an ungoverned overlap).
     #[serde(default)]
     pub counted: Option<bool>,
+    /// Whether the ceiling shown is not a firm bound (一事一议 above it, or relaxed by a
+    /// modifier).
+    #[serde(default)]
+    pub ceiling_open: Option<bool>,
+    /// The modifier that relaxes the line's ceiling.
+    #[serde(default)]
+    pub relaxed_by: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------

@@ -14,7 +14,10 @@ use std::marker::PhantomData;
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::inputs::{describe_raw, typed_text, typed_value, InputCatalog, Value, ValueError};
+use crate::inputs::{
+    dated_total, describe_raw, entry_amount, in_year, typed_date, typed_text, typed_value,
+    DatedAmount, Given, InputCatalog, Value, ValueError,
+};
 use crate::load::{line_col, locate_quoted, offset_of, ron_options, strip_bom, RuleBase};
 use crate::money::{clip, parse_written, Dec, NumberError, Suffix};
 use crate::pack::{InputKind, Lang, RawValue, Scope};
@@ -83,10 +86,14 @@ scope_marker!(SubjectYearScope, Scope::SubjectYear);
 scope_marker!(ProjectScope, Scope::Project);
 scope_marker!(ProjectYearScope, Scope::ProjectYear);
 
-/// Typed values by input slot (sorted by slot), all of the scope `S`.
+/// Typed values by input slot (sorted by slot), all of the scope `S`. A dated input given
+/// entry by entry keeps its entries beside `values`, which holds their total, so every
+/// reader that does not split by date sees the year's figure.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputValues<S> {
     pub values: Vec<(usize, Value)>,
+    /// The entries of dated inputs, by slot (sorted by slot), in the order written.
+    dated: Vec<(usize, Vec<DatedAmount>)>,
     scope: PhantomData<S>,
 }
 
@@ -94,6 +101,7 @@ impl<S> Default for InputValues<S> {
     fn default() -> Self {
         InputValues {
             values: Vec::new(),
+            dated: Vec::new(),
             scope: PhantomData,
         }
     }
@@ -104,8 +112,19 @@ impl<S> InputValues<S> {
         values.sort_by_key(|(s, _)| *s);
         InputValues {
             values,
+            dated: Vec::new(),
             scope: PhantomData,
         }
+    }
+
+    /// Values and dated entries as typed from a file; `None` when a dated input's entries
+    /// add up past 28 digits.
+    pub fn from_given(given: Vec<(usize, Given)>) -> Option<Self> {
+        let mut out = InputValues::default();
+        for (slot, g) in given {
+            out.insert_given(slot, g)?;
+        }
+        Some(out)
     }
 
     pub fn get(&self, slot: usize) -> Option<Value> {
@@ -115,8 +134,24 @@ impl<S> InputValues<S> {
             .map(|(_, v)| *v)
     }
 
-    /// Sets the value of `slot`, replacing any; returns the old one.
+    /// The entries of a dated input given entry by entry; `None` for any other value
+    /// (an undated yearly figure included).
+    pub fn dated(&self, slot: usize) -> Option<&[DatedAmount]> {
+        self.dated
+            .iter()
+            .find(|(s, _)| *s == slot)
+            .map(|(_, e)| e.as_slice())
+    }
+
+    /// Every dated input given entry by entry, by slot.
+    pub fn dated_inputs(&self) -> impl Iterator<Item = (usize, &[DatedAmount])> {
+        self.dated.iter().map(|(s, e)| (*s, e.as_slice()))
+    }
+
+    /// Sets the value of `slot`, replacing any (a dated input's entries too: the value is
+    /// then its undated yearly figure); returns the old value.
     pub fn insert(&mut self, slot: usize, value: Value) -> Option<Value> {
+        self.dated.retain(|(s, _)| *s != slot);
         match self.values.binary_search_by_key(&slot, |(s, _)| *s) {
             Ok(i) => Some(std::mem::replace(&mut self.values[i].1, value)),
             Err(i) => {
@@ -126,7 +161,29 @@ impl<S> InputValues<S> {
         }
     }
 
+    /// Sets a dated input's entries (and its total as the value); `None`, with nothing
+    /// changed, when they add up past 28 digits.
+    pub fn insert_dated(&mut self, slot: usize, entries: Vec<DatedAmount>) -> Option<()> {
+        let total = dated_total(&entries)?;
+        self.insert(slot, Value::Num(total));
+        let i = self.dated.partition_point(|(s, _)| *s < slot);
+        self.dated.insert(i, (slot, entries));
+        Some(())
+    }
+
+    /// Sets what a file gave for `slot`; `None` as [`InputValues::insert_dated`].
+    pub fn insert_given(&mut self, slot: usize, given: Given) -> Option<()> {
+        match given {
+            Given::Value(v) => {
+                self.insert(slot, v);
+                Some(())
+            }
+            Given::Dated(entries) => self.insert_dated(slot, entries),
+        }
+    }
+
     pub fn remove(&mut self, slot: usize) -> Option<Value> {
+        self.dated.retain(|(s, _)| *s != slot);
         let i = self.values.iter().position(|(s, _)| *s == slot)?;
         Some(self.values.remove(i).1)
     }
@@ -208,6 +265,10 @@ pub enum ProjectErrorKind {
     ProjectExists {
         id: String,
     },
+    /// Dated entries given to an input that does not take them.
+    NotDated {
+        input: String,
+    },
     /// Two offers on one line; `first` is the line and column of the earlier one.
     DuplicateOffer {
         rule: String,
@@ -232,6 +293,8 @@ pub enum ProjectErrorKind {
     TooManyProjects,
     /// More than [`MAX_OFFERS`] offers (placed at the first one past the limit).
     TooManyOffers,
+    /// Brackets nested deeper than [`MAX_DEPTH`] (a file needs seven).
+    TooDeep,
     /// More than [`MAX_YEARS`] years in all, the firm's and every project's (placed at the
     /// first year past the limit).
     TooManyYears,
@@ -255,6 +318,10 @@ pub const MAX_PROJECTS: usize = 100;
 
 /// The most offers one file holds.
 pub const MAX_OFFERS: usize = 2000;
+
+/// The most levels of brackets a project file nests: a dated entry, the deepest thing it
+/// holds, sits at the seventh.
+pub const MAX_DEPTH: usize = 32;
 
 /// The most years one file gives, the firm's and every project's together: each is
 /// evaluated against every rule, and every line is explained in the JSON and the PDF
@@ -438,6 +505,13 @@ impl ProjectErrorKind {
                 (Some(p), false) => format!("project `{}` has no year {year}", clip(p)),
                 (None, false) => format!("the subject has no year {year}"),
             },
+            K::NotDated { input } if zh => {
+                format!("`{}` 不按日期逐笔填写：请填写一个值", clip(input))
+            }
+            K::NotDated { input } => format!(
+                "`{}` does not take amounts with dates: give one value",
+                clip(input)
+            ),
             K::ProjectExists { id } if zh => format!("项目编号 `{}` 已存在", clip(id)),
             K::ProjectExists { id } => format!("a project `{}` already exists", clip(id)),
             K::DuplicateOffer {
@@ -499,6 +573,10 @@ impl ProjectErrorKind {
             }
             K::TooManyOffers => {
                 format!("too many offers: a project file holds at most {MAX_OFFERS}")
+            }
+            K::TooDeep if zh => format!("项目文件此处括号嵌套超过 {MAX_DEPTH} 层"),
+            K::TooDeep => {
+                format!("the project file nests brackets deeper than {MAX_DEPTH} levels here")
             }
             K::TooManyYears if zh => format!(
                 "年度数据过多：一个项目文件最多 {MAX_YEARS} 个年度（企业与各项目的年度合计）"
@@ -765,7 +843,7 @@ impl<'de> Visitor<'de> for SubjectSeed<'_, '_> {
         while let Some(key) = fields.next(r, &mut map)? {
             match key.as_str() {
                 "name" => name = Some(r.name("name", map.next_value::<String>()?)?),
-                "inputs" => inputs = map.next_value_seed(InputsSeed(r, PhantomData))?,
+                "inputs" => inputs = map.next_value_seed(InputsSeed(r, PhantomData, None))?,
                 "years" => years = map.next_value_seed(YearsSeed(r, PhantomData))?,
                 _ => {
                     return Err(r.fail(ProjectErrorKind::UnknownField {
@@ -877,7 +955,7 @@ impl<'de> Visitor<'de> for ProjectVisitor<'_, '_> {
                         None => None,
                     }
                 }
-                "inputs" => inputs = map.next_value_seed(InputsSeed(r, PhantomData))?,
+                "inputs" => inputs = map.next_value_seed(InputsSeed(r, PhantomData, None))?,
                 "years" => years = map.next_value_seed(YearsSeed(r, PhantomData))?,
                 "industry" | "kind" | "district" => {
                     let input = match key.as_str() {
@@ -1013,12 +1091,13 @@ fn offer_amount(raw: &RawValue) -> Result<Dec, ValueError> {
             .map_err(|_| ValueError::Number(NumberError::TooLarge)),
         RawValue::Integer(_) => Err(ValueError::Number(NumberError::Negative)),
         RawValue::Float(_) => Err(ValueError::Float),
-        RawValue::Bool(_) => Err(ValueError::ExpectedNumber),
+        RawValue::Bool(_) | RawValue::List(_) => Err(ValueError::ExpectedNumber),
     }
 }
 
-/// A map of input ids to values, typed against the catalogue, all of scope `S`.
-struct InputsSeed<'a, 'c, S>(&'a Reader<'c>, PhantomData<S>);
+/// A map of input ids to values, typed against the catalogue, all of scope `S`; filed
+/// under a year when the map is one year's figures.
+struct InputsSeed<'a, 'c, S>(&'a Reader<'c>, PhantomData<S>, Option<u16>);
 
 impl<'de, S: ScopeMarker> DeserializeSeed<'de> for InputsSeed<'_, '_, S> {
     type Value = InputValues<S>;
@@ -1053,17 +1132,149 @@ impl<'de, S: ScopeMarker> Visitor<'de> for InputsSeed<'_, '_, S> {
                     belongs: decl.scope,
                 }));
             }
-            let raw: RawValue = map.next_value()?;
-            let value = typed_value(decl, &raw).map_err(|problem| {
-                r.fail(ProjectErrorKind::BadValue {
-                    input: key.clone(),
-                    written: describe_raw(&raw),
-                    problem: Box::new(problem),
-                })
-            })?;
-            values.insert(slot, value);
+            let year = self.2;
+            let given = if matches!(decl.kind, InputKind::Dated(_)) {
+                map.next_value_seed(DatedSeed {
+                    r,
+                    decl,
+                    input: &key,
+                    year,
+                })?
+            } else {
+                let raw: RawValue = map.next_value()?;
+                let value = typed_value(decl, &raw)
+                    .and_then(|v| in_year(v, year).map(|()| v))
+                    .map_err(|problem| {
+                        r.fail(ProjectErrorKind::BadValue {
+                            input: key.clone(),
+                            written: describe_raw(&raw),
+                            problem: Box::new(problem),
+                        })
+                    })?;
+                Given::Value(value)
+            };
+            // `DatedSeed` refuses entries whose total overflows.
+            values.insert_given(slot, given);
         }
         Ok(values)
+    }
+}
+
+/// The value of a dated input: one undated yearly figure (`"1000000"`), or its entries
+/// `[("2024-03-01", "400000"), …]`, each typed as it is read so that an error points at
+/// the date or amount that is wrong.
+struct DatedSeed<'a, 'c> {
+    r: &'a Reader<'c>,
+    decl: &'c crate::pack::InputDecl,
+    input: &'a str,
+    year: Option<u16>,
+}
+
+impl DatedSeed<'_, '_> {
+    fn bad<E: de::Error>(&self, written: String, problem: ValueError) -> E {
+        self.r.fail(ProjectErrorKind::BadValue {
+            input: self.input.to_owned(),
+            written,
+            problem: Box::new(problem),
+        })
+    }
+
+    fn undated<E: de::Error>(self, raw: RawValue) -> Result<Given, E> {
+        typed_value(self.decl, &raw)
+            .map(Given::Value)
+            .map_err(|p| self.bad(describe_raw(&raw), p))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for DatedSeed<'_, '_> {
+    type Value = Given;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Given, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DatedSeed<'_, '_> {
+    type Value = Given;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an amount such as \"1000000\", or [(\"2024-07-17\", \"400000\"), …]")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Given, E> {
+        self.undated(RawValue::Text(v.to_owned()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Given, E> {
+        self.undated(RawValue::Integer(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Given, E> {
+        self.undated(RawValue::Integer(v.into()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Given, E> {
+        self.undated(RawValue::Integer(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Given, E> {
+        self.undated(RawValue::Float(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Given, E> {
+        Err(self.bad(v.to_string(), ValueError::ExpectedDated))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Given, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(e) = seq.next_element_seed(EntrySeed(&self))? {
+            entries.push(e);
+        }
+        if dated_total(&entries).is_none() {
+            return Err(self.bad(
+                self.input.to_owned(),
+                ValueError::Number(NumberError::TooLarge),
+            ));
+        }
+        Ok(Given::Dated(entries))
+    }
+}
+
+/// One entry of a dated input: `("YYYY-MM-DD", "amount")`.
+struct EntrySeed<'s, 'a, 'c>(&'s DatedSeed<'a, 'c>);
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_, '_, '_> {
+    type Value = DatedAmount;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<DatedAmount, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntrySeed<'_, '_, '_> {
+    type Value = DatedAmount;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("(\"2024-07-17\", \"400000\")")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<DatedAmount, E> {
+        Err(self
+            .0
+            .bad(format!("\"{}\"", clip(v)), ValueError::ExpectedEntry))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<DatedAmount, E> {
+        Err(self.0.bad(v.to_string(), ValueError::ExpectedEntry))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<DatedAmount, E> {
+        Err(self.0.bad(v.to_string(), ValueError::ExpectedEntry))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<DatedAmount, E> {
+        Err(self.0.bad(v.to_string(), ValueError::ExpectedEntry))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DatedAmount, A::Error> {
+        let s = self.0;
+        let Some(date) = seq.next_element::<RawValue>()? else {
+            return Err(s.bad("()".into(), ValueError::ExpectedEntry));
+        };
+        let date =
+            crate::inputs::entry_date(&date, s.year).map_err(|p| s.bad(describe_raw(&date), p))?;
+        let Some(amount) = seq.next_element::<RawValue>()? else {
+            return Err(s.bad(format!("(\"{date}\")"), ValueError::ExpectedEntry));
+        };
+        let amount = entry_amount(s.decl, &amount).map_err(|p| s.bad(describe_raw(&amount), p))?;
+        if let Some(extra) = seq.next_element::<RawValue>()? {
+            return Err(s.bad(describe_raw(&extra), ValueError::ExpectedEntry));
+        }
+        Ok(DatedAmount { date, amount })
     }
 }
 
@@ -1096,7 +1307,7 @@ impl<'de, S: ScopeMarker> Visitor<'de> for YearsSeed<'_, '_, S> {
                     key: year.0.to_string(),
                 }));
             }
-            let values = map.next_value_seed(InputsSeed(r, PhantomData))?;
+            let values = map.next_value_seed(InputsSeed(r, PhantomData, Some(year.0)))?;
             years.insert(year, values);
         }
         Ok(years)
@@ -1124,9 +1335,8 @@ fn read(
         stop,
         years: std::cell::Cell::new(0),
     };
-    // Nesting needs no limit of its own: every level is typed as it is read, so an
-    // unexpected bracket is refused where it opens.
     ron_options()
+        .with_recursion_limit(MAX_DEPTH)
         .from_str_seed(text, FileSeed(&reader))
         .map_err(|e| {
             let mut kind = reader
@@ -1141,6 +1351,7 @@ fn read(
                 (line, col) = line_col(text, next_token(text, at));
             }
             if matches!(kind, ProjectErrorKind::NameTooLong { .. }) {
+                // The reader stands just past the name (and its comma): point at its start.
                 let end = offset_of(text, line, col);
                 (line, col) = line_col(text, value_start(text, end));
             }
@@ -1148,22 +1359,25 @@ fn read(
                 written, problem, ..
             } = &mut kind
             {
-                // The reader stands just past the value it handed over: point at its start.
+                // The reader stands near the value it handed over (just past it, or past
+                // the comma after an entry's date): point at the value as written, else
+                // at the start of the token before the reader.
                 let end = offset_of(text, line, col);
-                let start = value_start(text, end);
-                (line, col) = line_col(text, start);
-                let token = text.get(start..end).unwrap_or("").trim_end();
-                let token = token.strip_suffix(',').unwrap_or(token).trim_end();
-                if !token.starts_with('"') && !token.is_empty() {
-                    // A bare number is quoted as written, not as the reader rounded it; one
-                    // past 28 digits is too large whatever its form.
-                    *written = clip(token);
+                let at = written_near(text, end, written).unwrap_or_else(|| value_start(text, end));
+                (line, col) = line_col(text, at);
+                if **problem == ValueError::Float {
+                    // A whole number past what the reader holds exactly arrives as a float:
+                    // it is too large, and is quoted as written, not as the reader rounded it.
+                    let token: String = text[at..]
+                        .chars()
+                        .take_while(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_')
+                        })
+                        .collect();
                     let digits = token.chars().filter(char::is_ascii_digit).count();
-                    if **problem == ValueError::Float
-                        && digits > 28
-                        && !token.contains(['.', 'e', 'E'])
-                    {
+                    if digits > 28 && !token.contains(['.', 'e', 'E']) {
                         **problem = ValueError::Number(NumberError::TooLarge);
+                        *written = clip(&token);
                     }
                 }
             }
@@ -1192,6 +1406,19 @@ fn next_token(text: &str, mut at: usize) -> usize {
     }
 }
 
+/// Where `written` (a value as the file writes it) last occurs up to just past `end`: the
+/// reader reports an error at most a separator beyond the value it read.
+fn written_near(text: &str, end: usize, written: &str) -> Option<usize> {
+    if written.is_empty() {
+        return None;
+    }
+    let mut limit = (end + written.len() + 4).min(text.len());
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    text[..limit].rfind(written)
+}
+
 /// The start of the value token that ends at byte `end` (a string, number or word); the
 /// comma the reader may have taken after it is stepped over.
 fn value_start(text: &str, end: usize) -> usize {
@@ -1213,6 +1440,24 @@ fn value_start(text: &str, end: usize) -> usize {
         }
         return end;
     }
+    if before.ends_with([']', ')']) {
+        // Back to the bracket that opens the list (brackets inside strings are rare
+        // enough in a list of dates and amounts to be ignored).
+        let mut depth = 0usize;
+        for (i, c) in before.char_indices().rev() {
+            match c {
+                ']' | ')' => depth += 1,
+                '[' | '(' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return i;
+                    }
+                }
+                _ => {}
+            }
+        }
+        return end;
+    }
     let token = before
         .char_indices()
         .rev()
@@ -1225,6 +1470,7 @@ fn value_start(text: &str, end: usize) -> usize {
 fn ron_error(code: &ron::Error) -> ProjectErrorKind {
     use ron::Error as E;
     match code {
+        E::ExceededRecursionLimit => ProjectErrorKind::TooDeep,
         E::DuplicateStructField { field, .. } => ProjectErrorKind::DuplicateKey {
             key: (*field).to_owned(),
         },
@@ -1321,6 +1567,14 @@ pub enum At<'a> {
 }
 
 impl At<'_> {
+    /// The year a per-year place is filed under.
+    pub fn year(self) -> Option<u16> {
+        match self {
+            At::SubjectYear { year } | At::ProjectYear { year, .. } => Some(year),
+            At::Subject | At::Project { .. } => None,
+        }
+    }
+
     /// The input scope this place holds.
     pub fn scope(self) -> Scope {
         match self {
@@ -1405,9 +1659,23 @@ impl ProjectFile {
         }
     }
 
+    /// The entries of dated input `id` at `at`, if it was given by date (an undated yearly
+    /// figure is a value, read by [`ProjectFile::get`]).
+    pub fn get_dated(&self, catalog: &InputCatalog, at: At, id: &str) -> Option<&[DatedAmount]> {
+        let slot = Self::slot_at(catalog, at, id).ok()?;
+        match at {
+            At::SubjectYear { year } => self.subject.years.get(&Year(year))?.dated(slot),
+            At::ProjectYear { project, year } => {
+                self.project(project)?.years.get(&Year(year))?.dated(slot)
+            }
+            At::Subject | At::Project { .. } => None,
+        }
+    }
+
     /// Sets input `id` at `at` from text as an officer writes it (`"4500万"`, `"25%"`,
-    /// `"制造业"`, `"true"`/`"是"`), typed and range-checked against the catalogue. A year
-    /// not yet present is added. Returns the typed value.
+    /// `"制造业"`, `"true"`/`"是"`, `"2024-07-17"`), typed and range-checked against the
+    /// catalogue; a date given for a year must lie in it, and a dated input takes its
+    /// undated yearly figure here. A year not yet present is added. Returns the typed value.
     pub fn set(
         &mut self,
         catalog: &InputCatalog,
@@ -1416,15 +1684,76 @@ impl ProjectFile {
         text: &str,
     ) -> Result<Value, ProjectErrorKind> {
         let slot = Self::slot_at(catalog, at, id)?;
-        let value = typed_text(&catalog.decls[slot], text).map_err(|problem| {
-            ProjectErrorKind::BadValue {
+        let value = typed_text(&catalog.decls[slot], text)
+            .and_then(|v| in_year(v, at.year()).map(|()| v))
+            .map_err(|problem| ProjectErrorKind::BadValue {
                 input: id.to_owned(),
                 written: format!("\"{}\"", clip(text)),
                 problem: Box::new(problem),
-            }
-        })?;
+            })?;
         self.put(at, slot, value)?;
         Ok(value)
+    }
+
+    /// Sets dated input `id` at `at` entry by entry: each amount checked against the
+    /// input's unit range, each date against the year of `at`. An empty list gives no
+    /// dated amount at all (a total of zero, every day of the year).
+    pub fn set_dated(
+        &mut self,
+        catalog: &InputCatalog,
+        at: At,
+        id: &str,
+        entries: &[DatedAmount],
+    ) -> Result<(), ProjectErrorKind> {
+        let slot = Self::slot_at(catalog, at, id)?;
+        let decl = &catalog.decls[slot];
+        if !matches!(decl.kind, InputKind::Dated(_)) {
+            return Err(ProjectErrorKind::NotDated {
+                input: id.to_owned(),
+            });
+        }
+        let bad = |written: String, problem| ProjectErrorKind::BadValue {
+            input: id.to_owned(),
+            written,
+            problem: Box::new(problem),
+        };
+        for e in entries {
+            in_year(Value::Date(e.date), at.year())
+                .map_err(|p| bad(format!("\"{}\"", e.date), p))?;
+            let raw = RawValue::Text(e.amount.to_string());
+            entry_amount(decl, &raw).map_err(|p| bad(describe_raw(&raw), p))?;
+        }
+        if dated_total(entries).is_none() {
+            return Err(bad(
+                id.to_owned(),
+                ValueError::Number(NumberError::TooLarge),
+            ));
+        }
+        let entries = entries.to_vec();
+        let y = at.year().map(year_key).transpose()?;
+        match (at, y) {
+            (At::SubjectYear { .. }, Some(y)) => {
+                self.subject
+                    .years
+                    .entry(y)
+                    .or_default()
+                    .insert_dated(slot, entries);
+            }
+            (At::ProjectYear { project, .. }, Some(y)) => {
+                self.project_mut(project)?
+                    .years
+                    .entry(y)
+                    .or_default()
+                    .insert_dated(slot, entries);
+            }
+            // A dated input is declared per year (checked when the catalogue is made).
+            _ => {
+                return Err(ProjectErrorKind::NotDated {
+                    input: id.to_owned(),
+                })
+            }
+        }
+        Ok(())
     }
 
     /// Sets an already typed value; refuses one of the wrong kind or out of its range.
@@ -1438,20 +1767,25 @@ impl ProjectFile {
         let slot = Self::slot_at(catalog, at, id)?;
         let decl = &catalog.decls[slot];
         let raw = match (&decl.kind, value) {
-            (InputKind::Number(_), Value::Num(d)) => RawValue::Text(d.to_string()),
+            (InputKind::Number(_) | InputKind::Dated(_), Value::Num(d)) => {
+                RawValue::Text(d.to_string())
+            }
             (InputKind::Flag, Value::Flag(b)) => RawValue::Bool(b),
             (InputKind::Year, Value::Year(y)) => RawValue::Integer(y.into()),
+            (InputKind::Date, Value::Date(d)) => RawValue::Text(d.to_string()),
             (InputKind::Choice(options), Value::Choice(i)) => match options.get(usize::from(i)) {
                 Some(o) => RawValue::Text(o.id.clone()),
                 None => RawValue::Integer(i.into()),
             },
             (_, v) => RawValue::Text(format!("{v:?}")),
         };
-        let checked = typed_value(decl, &raw).map_err(|problem| ProjectErrorKind::BadValue {
-            input: id.to_owned(),
-            written: describe_raw(&raw),
-            problem: Box::new(problem),
-        })?;
+        let checked = typed_value(decl, &raw)
+            .and_then(|v| in_year(v, at.year()).map(|()| v))
+            .map_err(|problem| ProjectErrorKind::BadValue {
+                input: id.to_owned(),
+                written: describe_raw(&raw),
+                problem: Box::new(problem),
+            })?;
         self.put(at, slot, checked)
     }
 
@@ -1670,7 +2004,7 @@ impl ProjectFile {
         if !self.subject.inputs.values.is_empty() {
             out.push_str(&format!(
                 "        inputs: {},\n",
-                values_ron(catalog, &self.subject.inputs.values)
+                values_ron(catalog, &self.subject.inputs)
             ));
         }
         years_ron(&mut out, catalog, &self.subject.years, "        ");
@@ -1686,7 +2020,7 @@ impl ProjectFile {
                 if !p.inputs.values.is_empty() {
                     out.push_str(&format!(
                         "            inputs: {},\n",
-                        values_ron(catalog, &p.inputs.values)
+                        values_ron(catalog, &p.inputs)
                     ));
                 }
                 years_ron(&mut out, catalog, &p.years, "            ");
@@ -1730,21 +2064,32 @@ fn years_ron<S>(
         out.push_str(&format!(
             "{indent}    {}: {},\n",
             y.0,
-            values_ron(catalog, &v.values)
+            values_ron(catalog, v)
         ));
     }
     out.push_str(&format!("{indent}}},\n"));
 }
 
-fn values_ron(catalog: &InputCatalog, values: &[(usize, Value)]) -> String {
+fn values_ron<S>(catalog: &InputCatalog, values: &InputValues<S>) -> String {
     let items: Vec<String> = values
+        .values
         .iter()
         .filter_map(|(slot, v)| {
             let d = catalog.decls.get(*slot)?;
             let value = match (v, &d.kind) {
+                (_, InputKind::Dated(_)) if values.dated(*slot).is_some() => {
+                    let entries: Vec<String> = values
+                        .dated(*slot)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|e| format!("(\"{}\", \"{}\")", e.date, e.amount))
+                        .collect();
+                    format!("[{}]", entries.join(", "))
+                }
                 (Value::Num(n), _) => format!("\"{n}\""),
                 (Value::Flag(b), _) => b.to_string(),
                 (Value::Year(y), _) => y.to_string(),
+                (Value::Date(date), _) => format!("\"{date}\""),
                 (Value::Choice(i), InputKind::Choice(options)) => {
                     ron_string(&options.get(usize::from(*i))?.id)
                 }
@@ -1782,6 +2127,7 @@ fn ron_string(s: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct InputsBuilder {
     inputs: Vec<(String, String)>,
+    dated: Vec<(String, Vec<(String, String)>)>,
 }
 
 impl InputsBuilder {
@@ -1790,6 +2136,46 @@ impl InputsBuilder {
         self.inputs.push((id.to_owned(), text.to_owned()));
         self
     }
+
+    /// Gives dated input `id` entry by entry, each `(date, amount)` as an officer writes
+    /// it: `("2024-09-01", "60万元")`.
+    pub fn dated(mut self, id: &str, entries: &[(&str, &str)]) -> Self {
+        let entries = entries
+            .iter()
+            .map(|(d, a)| ((*d).to_owned(), (*a).to_owned()))
+            .collect();
+        self.dated.push((id.to_owned(), entries));
+        self
+    }
+}
+
+/// Types entries written as text (`("2024-09-01", "60万元")`) against dated input `id`.
+pub fn typed_entries(
+    catalog: &InputCatalog,
+    id: &str,
+    entries: &[(String, String)],
+) -> Result<Vec<DatedAmount>, ProjectErrorKind> {
+    let decl = catalog
+        .get(id)
+        .ok_or_else(|| ProjectErrorKind::UnknownInput {
+            id: id.to_owned(),
+            near: catalog.near(id),
+        })?;
+    let bad = |written: &str, problem| ProjectErrorKind::BadValue {
+        input: id.to_owned(),
+        written: format!("\"{}\"", clip(written)),
+        problem: Box::new(problem),
+    };
+    entries
+        .iter()
+        .map(|(date, amount)| {
+            Ok(DatedAmount {
+                date: typed_date(date).map_err(|p| bad(date, p))?,
+                amount: entry_amount(decl, &RawValue::Text(amount.clone()))
+                    .map_err(|p| bad(amount, p))?,
+            })
+        })
+        .collect()
 }
 
 /// One project of a [`ProjectBuilder`].
@@ -1890,15 +2276,11 @@ impl ProjectBuilder {
         }
         for (year, b) in &self.years {
             file.add_year(None, *year)?;
+            let at = At::SubjectYear { year: *year };
             for (id, text) in &b.inputs {
-                file.set_once(
-                    catalog,
-                    At::SubjectYear { year: *year },
-                    id,
-                    text,
-                    &mut given,
-                )?;
+                file.set_once(catalog, at, id, text, &mut given)?;
             }
+            file.set_dated_once(catalog, at, &b.dated, &mut given)?;
         }
         for p in &self.projects {
             file.add_project(&p.id)?.name.clone_from(&p.name);
@@ -1913,13 +2295,14 @@ impl ProjectBuilder {
             }
             for (year, b) in &p.years {
                 file.add_year(Some(&p.id), *year)?;
+                let at = At::ProjectYear {
+                    project: &p.id,
+                    year: *year,
+                };
                 for (id, text) in &b.inputs {
-                    let at = At::ProjectYear {
-                        project: &p.id,
-                        year: *year,
-                    };
                     file.set_once(catalog, at, id, text, &mut given)?;
                 }
+                file.set_dated_once(catalog, at, &b.dated, &mut given)?;
             }
         }
         for (rule, project, year, amount) in self.offers {
@@ -1971,6 +2354,27 @@ impl ProjectFile {
         }
         given.push(key);
         self.set(catalog, at, id, text)
+    }
+
+    /// [`ProjectFile::set_dated`] for each dated input written as text, refusing one
+    /// given twice at one place.
+    fn set_dated_once(
+        &mut self,
+        catalog: &InputCatalog,
+        at: At,
+        dated: &[(String, Vec<(String, String)>)],
+        given: &mut Vec<String>,
+    ) -> Result<(), ProjectErrorKind> {
+        for (id, entries) in dated {
+            let key = format!("{at:?}/{id}");
+            if given.contains(&key) {
+                return Err(ProjectErrorKind::DuplicateKey { key: id.to_owned() });
+            }
+            given.push(key);
+            let typed = typed_entries(catalog, id, entries)?;
+            self.set_dated(catalog, at, id, &typed)?;
+        }
+        Ok(())
     }
 }
 

@@ -12,7 +12,9 @@ use serde::Serialize;
 use crate::inputs::Value;
 use crate::load::{RuleBase, RuleSlot};
 use crate::money::round_fen;
-use crate::pack::{Benefit, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup};
+use crate::pack::{
+    Benefit, CeilingPeriod, Date, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup,
+};
 pub use crate::status::Status;
 
 /// The options that change the figures; every output names them.
@@ -128,6 +130,16 @@ pub enum Node {
         site: Site,
         input: Option<usize>,
     },
+    /// A dated input read by a rule in force for only part of the year: the entries dated
+    /// inside its days in force are counted.
+    Dated(Box<DatedStep>),
+    /// An undated yearly figure of a dated input (slot `input`) read by a rule in force
+    /// only from `from` to `until`: it could not be split by date, so it is taken whole.
+    Undated {
+        input: usize,
+        from: Date,
+        until: Date,
+    },
     /// rate × base.
     Rate(Box<RateStep>),
     Fixed {
@@ -182,14 +194,16 @@ pub enum Node {
     Payer {
         index: u8,
     },
-    /// Won its stacking group over the listed rules.
+    /// Won its stacking group over the listed rules; `basis[i]` decided `over[i]`.
     Won {
         group: u16,
         over: Vec<RuleSlot>,
+        basis: Vec<Basis>,
     },
     Superseded {
         group: u16,
         winner: RuleSlot,
+        basis: Basis,
     },
     /// In a group whose overlap no clause governs: shown, but counted only once.
     Overlap {
@@ -197,6 +211,33 @@ pub enum Node {
         with: Vec<RuleSlot>,
         counted: bool,
     },
+    /// The text does not say whether the ceiling is per year or for the whole period.
+    CeilingPeriodNotStated,
+    /// The same clause lets a case be decided 一事一议 above the ceiling (`rule` says so):
+    /// the ceiling shown is a reference, not a firm bound.
+    CaseByCaseAbove {
+        rule: RuleSlot,
+    },
+    /// The modifier `by` holds for the firm this year and relaxes this line's ceiling by an
+    /// amount the text does not state: the ceiling shown is a reference, not a firm bound.
+    CeilingRelaxed {
+        by: RuleSlot,
+    },
+    /// This modifier's conditions hold: it relaxes the ceilings of the lines `touched`
+    /// (indices into the report's `lines`).
+    RelaxesCeilings {
+        touched: Vec<u32>,
+    },
+}
+
+/// What decides a pair of lines of one stacking group in a year: the group's governing
+/// clause `Clause(i)` (`governed_by[i]`), or, where none governs that pair in that year,
+/// the group's `reading`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    Clause(u8),
+    Reading,
 }
 
 // The larger nodes are boxed: they occur on the few lines that pay, and a small `Node`
@@ -240,6 +281,19 @@ pub struct SharedCapStep {
     pub already: Decimal,
     pub before: Option<Decimal>,
     pub after: Option<Decimal>,
+}
+
+/// A dated input (slot `input`) split by date: `counted_entries` of its `entries`, dated
+/// from `from` to `until`, add up to `counted` of the year's `total`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DatedStep {
+    pub input: usize,
+    pub from: Date,
+    pub until: Date,
+    pub counted: Decimal,
+    pub total: Decimal,
+    pub counted_entries: u32,
+    pub entries: u32,
 }
 
 /// An officer's figure, and the figure used after bringing it into the policy range.
@@ -290,6 +344,8 @@ pub enum Disposition {
     },
     /// 非资金支持: priority, services, a green channel; no money.
     InKind,
+    /// A modifier whose conditions hold: it relaxes other lines' ceilings and pays nothing.
+    RelaxesCeilings,
     /// 就高不就低: a higher line of the same kind is paid instead.
     Superseded,
     /// The project gave none of the facts the rule rewards.
@@ -314,6 +370,7 @@ impl Disposition {
             Disposition::CeilingOnly => "ceiling_only",
             Disposition::Unquantified { .. } => "unquantified",
             Disposition::InKind => "in_kind",
+            Disposition::RelaxesCeilings => "relaxes_ceilings",
             Disposition::Superseded => "superseded",
             Disposition::NotClaimed => "not_claimed",
             Disposition::Ineligible => "ineligible",
@@ -332,6 +389,7 @@ impl Disposition {
                 | Disposition::CeilingOnly
                 | Disposition::Unquantified { .. }
                 | Disposition::InKind
+                | Disposition::RelaxesCeilings
                 | Disposition::Superseded
         )
     }
@@ -370,6 +428,9 @@ pub struct Line {
     pub partial_year: bool,
     /// The line is in an ungoverned overlap and is left out of the conservative totals.
     pub overlap_excluded: bool,
+    /// The ceiling shown is a reference, not a firm bound: the clause allows 一事一议 above
+    /// it, or a modifier relaxes it.
+    pub ceiling_open: bool,
     /// Index into the rule's `payer`.
     pub payer: Option<u8>,
     /// The line's nodes in [`Report::nodes`]; [`Report::trace`] gives them.
@@ -379,8 +440,12 @@ pub struct Line {
 /// The node of `nodes` (a line's trace) that decides why a line of `status` pays nothing:
 /// the first failed eligibility condition (a failed `Any` or `Not` as a whole), or, when no
 /// tier was reached, the lowest tier's failed condition (the threshold the project came
-/// nearest to).
+/// nearest to). A line the project is eligible for has none, even where a tier or a part
+/// of its amount failed on the way.
 pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
+    if status.eligible() {
+        return None;
+    }
     let first_failed = |from: usize, to: usize| -> Option<usize> {
         let mut i = from;
         while i < to {
@@ -414,11 +479,14 @@ pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
             .or_else(|| first_failed(last_tier + 1, no_tier))
             .or(Some(no_tier));
     }
-    if matches!(
-        status,
-        Status::Granted | Status::CeilingOnly | Status::Unquantified
-    ) {
-        return None;
+    if status == Status::Ineligible {
+        // A cap shared across projects or years that is already used up.
+        if let Some(i) = nodes.iter().rposition(|n| match n {
+            Node::SharedCap(step) => step.after.is_none_or(|a| a.is_zero()),
+            _ => false,
+        }) {
+            return Some(i);
+        }
     }
     if status == Status::Superseded {
         return nodes
@@ -460,10 +528,29 @@ pub struct Summary {
     pub unquantified: usize,
     /// 非资金支持: eligible support in kind.
     pub in_kind: usize,
+    /// `ceilings` by the period its clauses state; the three add up to `ceilings`.
+    pub ceiling_periods: CeilingPeriods,
     /// The most the grants can pay: every paying grant's ceiling (its amount where the
-    /// text states no ceiling; `open_ceilings` counts those).
+    /// text states no ceiling).
     pub grant_ceiling_total: Decimal,
+    /// The part of `grant_ceiling_total` from clauses that state no period: summed across
+    /// years for reference only.
+    pub grant_ceiling_not_stated: Decimal,
+    /// Paying grants whose ceiling is not a firm bound, so `grant_ceiling_total` is not one
+    /// either: the text states no ceiling, lets a case be decided 一事一议 above it, or a
+    /// modifier relaxes it.
     pub open_ceilings: usize,
+}
+
+/// Ceilings kept apart by the period their clauses state ([`CeilingPeriod`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CeilingPeriods {
+    /// 每年, 年度, 每次: each year its own ceiling, so years add up.
+    pub per_year: Decimal,
+    /// One-time or for the whole period: counted once.
+    pub whole_period: Decimal,
+    /// The clause states no period: summed across years for reference only.
+    pub not_stated: Decimal,
 }
 
 /// A total past 28 digits: refused rather than clamped.
@@ -498,14 +585,29 @@ impl Summary {
                 .ok_or(TotalTooLarge)?;
             Ok(())
         };
-        let benefit = base.rule(l.slot).benefit;
+        let rule = base.rule(l.slot);
+        let benefit = rule.benefit;
+        // A rule that states no ceiling has none to label (a fixed sum's figure is its amount).
+        let period = rule
+            .ceiling
+            .as_ref()
+            .map_or(CeilingPeriod::NotStated, |c| c.period);
         match (l.disposition, benefit) {
+            (Disposition::RelaxesCeilings, _) | (_, Benefit::Modifier) => {}
             (Disposition::Unquantified { .. }, _) => self.unquantified += 1,
             (Disposition::InKind, _) => self.in_kind += 1,
             (_, Benefit::InKind) => {}
             (Disposition::Definite, Benefit::Grant) => add(&mut self.definite, l.amount)?,
             (Disposition::Offered, Benefit::Grant) => add(&mut self.offered, l.offered)?,
-            (Disposition::CeilingOnly, Benefit::Grant) => add(&mut self.ceilings, l.ceiling)?,
+            (Disposition::CeilingOnly, Benefit::Grant) => {
+                add(&mut self.ceilings, l.ceiling)?;
+                let part = match period {
+                    CeilingPeriod::PerYear => &mut self.ceiling_periods.per_year,
+                    CeilingPeriod::WholePeriod => &mut self.ceiling_periods.whole_period,
+                    CeilingPeriod::NotStated => &mut self.ceiling_periods.not_stated,
+                };
+                add(part, l.ceiling)?
+            }
             (Disposition::Definite | Disposition::Offered, _) => {
                 add(&mut self.tax_and_fees, l.counted_amount())?
             }
@@ -514,7 +616,15 @@ impl Summary {
         }
         if benefit == Benefit::Grant && l.status.pays() {
             match l.ceiling {
-                Some(c) => add(&mut self.grant_ceiling_total, Some(c))?,
+                Some(c) => {
+                    add(&mut self.grant_ceiling_total, Some(c))?;
+                    if rule.ceiling.is_some() && period == CeilingPeriod::NotStated {
+                        add(&mut self.grant_ceiling_not_stated, Some(c))?;
+                    }
+                    if l.ceiling_open {
+                        self.open_ceilings += 1;
+                    }
+                }
                 None => {
                     self.open_ceilings += 1;
                     add(&mut self.grant_ceiling_total, l.counted_amount())?
@@ -615,8 +725,9 @@ impl Report {
         &self.base.documents[line.slot.document()]
     }
 
-    pub fn group(&self, line: &Line) -> Option<&StackingGroup> {
-        line.slot.group().map(|g| &self.base.groups[g])
+    /// The stacking groups a line's rule belongs to, in the order the rule names them.
+    pub fn groups(&self, line: &Line) -> impl Iterator<Item = &StackingGroup> + '_ {
+        self.rule(line).groups.iter().map(|&g| &self.base.groups[g])
     }
 
     /// A line's explanation nodes, in evaluation order (a tree in preorder).

@@ -13,7 +13,9 @@ use eframe::egui::{
 };
 use rust_decimal::Decimal;
 
-use crate::inputs::{typed_text, InputCatalog, Value, ValueError};
+use crate::inputs::{
+    in_year, typed_date, typed_text, DatedAmount, InputCatalog, Value, ValueError,
+};
 use crate::lang::Lang;
 use crate::messages::t;
 use crate::money::parse_written;
@@ -55,6 +57,17 @@ struct Field {
     error: Option<String>,
 }
 
+/// The rows of a dated input at one place as typed (date, amount), the entries they stand
+/// for, and why they do not parse.
+#[derive(Clone, Debug, Default)]
+struct DatedRows {
+    rows: Vec<(String, String)>,
+    /// The project's entries these rows agree with; when the project's entries change
+    /// under the rows (cleared, a file opened), the rows are made again.
+    shown: Option<Vec<DatedAmount>>,
+    error: Option<String>,
+}
+
 /// The form's own state: the search, the selected project, and per-field buffers.
 #[derive(Default)]
 pub struct FormState {
@@ -62,6 +75,8 @@ pub struct FormState {
     /// Index of the project shown, into `ProjectFile::projects`.
     pub project: usize,
     fields: HashMap<(Place, usize), Field>,
+    /// The rows of dated inputs given (or being given) by date.
+    dated: HashMap<(Place, usize), DatedRows>,
     /// Whether a row's amounts are written in 万 (万元, 万美元), by (row place, slot).
     wan: HashMap<(Place, usize), bool>,
     focus_search: bool,
@@ -96,6 +111,7 @@ impl FormState {
     /// are made again from the project file.
     fn forget_projects(&mut self) {
         self.fields.retain(|(p, _), _| !p.is_project());
+        self.dated.retain(|(p, _), _| !p.is_project());
         self.wan.retain(|(p, _), _| !p.is_project());
         self.rename_of = None;
         self.project_error = None;
@@ -623,11 +639,7 @@ fn fields_grid_ui(
                         changed |= field_ui(ui, state, file, ctx, place, slot, &name, FIELD_WIDTH);
                         changed |= unit_ui(ui, state, file, ctx, place, slot, &[place]);
                     });
-                    if let Some(e) = state
-                        .fields
-                        .get(&(place, slot))
-                        .and_then(|f| f.error.clone())
-                    {
+                    if let Some(e) = field_error(state, place, slot) {
                         error_label(ui, &e);
                     }
                 });
@@ -716,7 +728,7 @@ fn year_table_ui(
         });
     for &slot in rows {
         for (&y, &p) in years.iter().zip(&places) {
-            if let Some(e) = state.fields.get(&(p, slot)).and_then(|f| f.error.as_ref()) {
+            if let Some(e) = field_error(state, p, slot) {
                 error_label(ui, &format!("{} {y}：{e}", ctx.label(slot)));
             }
         }
@@ -728,6 +740,7 @@ fn year_table_ui(
         if file.remove_year(id.as_deref(), y).is_ok() {
             let gone = place(y);
             state.fields.retain(|(p, _), _| *p != gone);
+            state.dated.retain(|(p, _), _| *p != gone);
             changed = true;
         }
     }
@@ -847,7 +860,22 @@ fn value_text(decl: &InputDecl, value: Value, lang: Lang) -> String {
             .unwrap_or_default(),
         (Value::Choice(i), _) => i.to_string(),
         (Value::Year(y), _) => y.to_string(),
+        (Value::Date(d), _) => d.to_string(),
     }
+}
+
+/// Why the text at a place does not parse (a field's or a dated input's rows).
+fn field_error(state: &FormState, place: Place, slot: usize) -> Option<String> {
+    state
+        .fields
+        .get(&(place, slot))
+        .and_then(|f| f.error.clone())
+        .or_else(|| {
+            state
+                .dated
+                .get(&(place, slot))
+                .and_then(|d| d.error.clone())
+        })
 }
 
 fn error_label(ui: &mut Ui, text: &str) {
@@ -881,9 +909,10 @@ fn field_ui(
     let decl = &ctx.catalog.decls[slot];
     let given = file.get(ctx.catalog, target.at(), &decl.id);
     let mut changed = match &decl.kind {
-        InputKind::Number(_) | InputKind::Year => {
+        InputKind::Number(_) | InputKind::Year | InputKind::Date => {
             text_field_ui(ui, state, file, ctx, &target, slot, given, name, width)
         }
+        InputKind::Dated(_) => dated_ui(ui, state, file, ctx, &target, slot, given, name, width),
         InputKind::Flag => flag_ui(ui, file, ctx, &target, slot, given, name),
         InputKind::Choice(_) => choice_ui(ui, file, ctx, &target, slot, given, name, width),
     };
@@ -902,6 +931,7 @@ fn field_ui(
                 changed = true;
             }
             state.fields.remove(&(place, slot));
+            state.dated.remove(&(place, slot));
         }
     }
     changed
@@ -1001,7 +1031,7 @@ fn parse_field(decl: &InputDecl, text: &str, wan: bool) -> Result<Option<Value>,
         return Ok(None);
     }
     let suffix = match &decl.kind {
-        InputKind::Number(unit) if wan => wan_unit(*unit),
+        InputKind::Number(unit) | InputKind::Dated(unit) if wan => wan_unit(*unit),
         _ => None,
     };
     let bare = parse_written(text).is_ok_and(|w| w.suffix.is_none());
@@ -1024,7 +1054,242 @@ fn buffer_text(value: Value, wan: bool) -> String {
         Value::Year(y) => y.to_string(),
         Value::Flag(b) => b.to_string(),
         Value::Choice(i) => i.to_string(),
+        Value::Date(d) => d.to_string(),
     }
+}
+
+/// An amount as a dated row shows it, in the row's unit.
+fn amount_text(amount: Decimal, wan: bool) -> String {
+    buffer_text(Value::Num(amount), wan)
+}
+
+// ---------------------------------------------------------------------------------------
+// Dated inputs
+
+/// A dated input at one place: its undated yearly figure as an ordinary field with a button
+/// to give it by date instead, or one row per entry (date, amount, remove) and a button to
+/// add a row. The rows are applied whenever all of them parse; otherwise the reason shows
+/// and the project keeps its last valid entries.
+#[allow(clippy::too_many_arguments)]
+fn dated_ui(
+    ui: &mut Ui,
+    state: &mut FormState,
+    file: &mut ProjectFile,
+    ctx: &Ctx,
+    target: &Target,
+    slot: usize,
+    given: Option<Value>,
+    name: &Name,
+    width: f32,
+) -> bool {
+    let place = target.place;
+    let decl = &ctx.catalog.decls[slot];
+    let wan = state
+        .wan
+        .get(&(place.row(), slot))
+        .copied()
+        .unwrap_or(false);
+    let entries = file
+        .get_dated(ctx.catalog, target.at(), &decl.id)
+        .map(<[DatedAmount]>::to_vec);
+    let rows = state.dated.entry((place, slot)).or_default();
+    if rows.shown != entries {
+        *rows = DatedRows {
+            rows: entries
+                .iter()
+                .flatten()
+                .map(|e| (e.date.to_string(), amount_text(e.amount, wan)))
+                .collect(),
+            shown: entries.clone(),
+            error: None,
+        };
+    }
+    let by_date = entries.is_some() || !rows.rows.is_empty();
+    let mut changed = false;
+    ui.vertical(|ui| {
+        if !by_date {
+            ui.horizontal(|ui| {
+                changed |= text_field_ui(ui, state, file, ctx, target, slot, given, name, width);
+                let add = format!("{} {}", ctx.t("按日期填写", "By date"), name.text);
+                if ui
+                    .small_button(ctx.t("按日期", "by date"))
+                    .on_hover_text(ctx.t(
+                        "按购置或发生日期逐笔填写，只在有效期内的部分计入",
+                        "Give the amount entry by entry with its date; a rule in force for part of the year counts only what falls inside",
+                    ))
+                    .accessible_name(add)
+                    .clicked()
+                {
+                    // The undated figure becomes the first row's amount, to be dated.
+                    let first = given
+                        .map(|v| buffer_text(v, wan))
+                        .unwrap_or_default();
+                    let rows = state.dated.entry((place, slot)).or_default();
+                    rows.rows.push((String::new(), first));
+                    state.fields.remove(&(place, slot));
+                }
+            });
+            return;
+        }
+        let mut edited = false;
+        let mut remove: Option<usize> = None;
+        let rows = state.dated.entry((place, slot)).or_default();
+        for (i, (date, amount)) in rows.rows.iter_mut().enumerate() {
+            let n = i + 1;
+            ui.horizontal(|ui| {
+                let date_name = match ctx.lang {
+                    Lang::Zh => format!("{} 第{n}笔日期", name.text),
+                    Lang::En => format!("{} entry {n} date", name.text),
+                };
+                edited |= ui
+                    .add(
+                        TextEdit::singleline(date)
+                            .id_salt(("form-dated-date", place, slot, i))
+                            .hint_text("2024-07-17")
+                            .desired_width(82.0),
+                    )
+                    .accessible_name(date_name)
+                    .changed();
+                let amount_name = match ctx.lang {
+                    Lang::Zh => format!("{} 第{n}笔金额", name.text),
+                    Lang::En => format!("{} entry {n} amount", name.text),
+                };
+                edited |= ui
+                    .add(
+                        TextEdit::singleline(amount)
+                            .id_salt(("form-dated-amount", place, slot, i))
+                            .hint_text(ctx.t("金额", "amount"))
+                            .desired_width(width.min(90.0)),
+                    )
+                    .accessible_name(amount_name)
+                    .changed();
+                let remove_name = match ctx.lang {
+                    Lang::Zh => format!("删除 {} 第{n}笔", name.text),
+                    Lang::En => format!("Remove {} entry {n}", name.text),
+                };
+                if ui
+                    .small_button("−")
+                    .on_hover_text(ctx.t("删除这一笔", "Remove this entry"))
+                    .accessible_name(remove_name)
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            });
+        }
+        let add_name = match ctx.lang {
+            Lang::Zh => format!("{} 新增一笔", name.text),
+            Lang::En => format!("Add entry {}", name.text),
+        };
+        if ui
+            .small_button(ctx.t("＋ 新增一笔", "+ Add entry"))
+            .accessible_name(add_name)
+            .clicked()
+        {
+            rows.rows.push((String::new(), String::new()));
+        }
+        if let Some(i) = remove {
+            rows.rows.remove(i);
+            edited = true;
+        }
+        if let Some(total) = entries.as_deref().and_then(crate::inputs::dated_total) {
+            if rows.rows.len() > 1 {
+                ui.weak(format!(
+                    "{}{}",
+                    ctx.t("合计 ", "Total "),
+                    amount_text(total, wan)
+                ));
+            }
+        }
+        if edited {
+            changed |= apply_dated(state, file, ctx, target, slot);
+        }
+    });
+    changed
+}
+
+/// Types a dated input's rows at one place and, when every row parses, puts the entries
+/// in the project (no row left clears the value); returns whether the project changed.
+fn apply_dated(
+    state: &mut FormState,
+    file: &mut ProjectFile,
+    ctx: &Ctx,
+    target: &Target,
+    slot: usize,
+) -> bool {
+    let place = target.place;
+    let wan = state
+        .wan
+        .get(&(place.row(), slot))
+        .copied()
+        .unwrap_or(false);
+    let Some(rows) = state.dated.get_mut(&(place, slot)) else {
+        return false;
+    };
+    let decl = &ctx.catalog.decls[slot];
+    let year = target.at().year();
+    let mut entries = Vec::new();
+    for (i, (date, amount)) in rows.rows.iter().enumerate() {
+        if date.trim().is_empty() && amount.trim().is_empty() {
+            continue;
+        }
+        let n = i + 1;
+        let which = match ctx.lang {
+            Lang::Zh => format!("第{n}笔"),
+            Lang::En => format!("entry {n}"),
+        };
+        let date = typed_date(date)
+            .and_then(|d| in_year(Value::Date(d), year).map(|()| d))
+            .map_err(|e| {
+                format!(
+                    "{which}：{}",
+                    error_text(&e, ctx.label(slot), date, ctx.lang)
+                )
+            });
+        let amount = match parse_field(decl, amount, wan) {
+            Ok(Some(Value::Num(a))) => Ok(a),
+            Ok(_) => Err(format!(
+                "{which}：{}",
+                ctx.t("请填写金额", "write the amount")
+            )),
+            Err(e) => Err(format!(
+                "{which}：{}",
+                error_text(&e, ctx.label(slot), amount, ctx.lang)
+            )),
+        };
+        match (date, amount) {
+            (Ok(date), Ok(amount)) => entries.push(DatedAmount { date, amount }),
+            (Err(e), _) | (_, Err(e)) => {
+                rows.error = Some(e);
+                return false;
+            }
+        }
+    }
+    let at = target.at();
+    let before = file
+        .get_dated(ctx.catalog, at, &decl.id)
+        .map(<[DatedAmount]>::to_vec);
+    // No entry left (every row removed or blank) clears the value, as an empty field does.
+    let clear = entries.is_empty();
+    let result = if clear {
+        file.remove(ctx.catalog, at, &decl.id).map(|_| ())
+    } else {
+        file.set_dated(ctx.catalog, at, &decl.id, &entries)
+    };
+    match result {
+        // Clearing a year that does not exist yet leaves nothing to remove.
+        Ok(()) | Err(_) if clear => rows.error = None,
+        Ok(()) => rows.error = None,
+        Err(e) => {
+            rows.error = Some(e.message(ctx.lang));
+            return false;
+        }
+    }
+    let now = file
+        .get_dated(ctx.catalog, at, &decl.id)
+        .map(<[DatedAmount]>::to_vec);
+    rows.shown.clone_from(&now);
+    now != before
 }
 
 /// The 万 form of a unit, if it has one.
@@ -1048,7 +1313,7 @@ fn unit_ui(
     places: &[Place],
 ) -> bool {
     let decl = &ctx.catalog.decls[slot];
-    let InputKind::Number(unit) = decl.kind else {
+    let (InputKind::Number(unit) | InputKind::Dated(unit)) = decl.kind else {
         ui.label("");
         return false;
     };
@@ -1087,8 +1352,14 @@ fn unit_ui(
             .fields
             .get(&(place, slot))
             .is_some_and(|f| !f.text.trim().is_empty());
-        if has_text {
-            if let Some(target) = Target::new(place, file) {
+        let has_rows = state
+            .dated
+            .get(&(place, slot))
+            .is_some_and(|d| !d.rows.is_empty());
+        if let Some(target) = Target::new(place, file) {
+            if has_rows {
+                changed |= apply_dated(state, file, ctx, &target, slot);
+            } else if has_text {
                 changed |= apply_text(state, file, ctx, &target, slot);
             }
         }

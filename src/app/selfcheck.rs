@@ -199,7 +199,11 @@ fn missing_input(report: &Report, l: &Line, n: &Node) -> Option<usize> {
         Node::Missing { input, .. } => *input,
         Node::Check { site, .. } => match rule.at(site)? {
             RulePart::Cond(
-                Cond::Flag(r) | Cond::Is(r, _) | Cond::OneOf(r, _) | Cond::NoneOf(r, _),
+                Cond::Flag(r)
+                | Cond::Is(r, _)
+                | Cond::OneOf(r, _)
+                | Cond::NoneOf(r, _)
+                | Cond::DateInForce(r),
             ) => Some(r.slot),
             RulePart::Cond(
                 Cond::Above(Expr::Input(r), _)

@@ -15,11 +15,11 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
-use crate::inputs::{InputCatalog, Value};
+use crate::inputs::InputCatalog;
 use crate::load::embedded_fingerprint;
-use crate::messages::{disposition_label, line_figure, summary_note, value_text};
+use crate::messages::{dated_text, disposition_label, line_figure, summary_note, value_text};
 use crate::pack::{InputKind, Lang};
-use crate::project::ProjectFile;
+use crate::project::{InputValues, ProjectFile};
 use crate::render::json::to_json;
 use crate::report::Report;
 
@@ -86,9 +86,15 @@ pub struct GivenInput {
 /// Every value `project` gives, firm first, then each project, constant values before
 /// the years, in catalogue order.
 pub fn given_inputs(catalog: &InputCatalog, project: &ProjectFile, lang: Lang) -> Vec<GivenInput> {
-    let mut out = Vec::new();
-    let mut push = |who: Option<String>, year: Option<u16>, values: &[(usize, Value)]| {
-        for (slot, value) in values {
+    fn push<S>(
+        out: &mut Vec<GivenInput>,
+        catalog: &InputCatalog,
+        lang: Lang,
+        who: Option<String>,
+        year: Option<u16>,
+        values: &InputValues<S>,
+    ) {
+        for (slot, value) in &values.values {
             let Some(decl) = catalog.decls.get(*slot) else {
                 continue;
             };
@@ -96,26 +102,31 @@ pub fn given_inputs(catalog: &InputCatalog, project: &ProjectFile, lang: Lang) -
                 project: who.clone(),
                 year,
                 label: decl.label.get(lang).to_owned(),
-                value: value_text(catalog, *slot, *value, lang),
+                // A dated input shows each entry with its date, then the total.
+                value: match values.dated(*slot) {
+                    Some(entries) => dated_text(catalog, *slot, entries, lang),
+                    None => value_text(catalog, *slot, *value, lang),
+                },
                 unit: match &decl.kind {
-                    InputKind::Number(u) => u.label(lang).to_owned(),
+                    InputKind::Number(u) | InputKind::Dated(u) => u.label(lang).to_owned(),
                     _ => String::new(),
                 },
             });
         }
-    };
-    push(None, None, &project.subject.inputs.values);
+    }
+    let mut out = Vec::new();
+    push(&mut out, catalog, lang, None, None, &project.subject.inputs);
     for (y, v) in &project.subject.years {
-        push(None, Some(y.0), &v.values);
+        push(&mut out, catalog, lang, None, Some(y.0), v);
     }
     for p in &project.projects {
         let who = match &p.name {
             Some(n) => format!("{} {n}", p.id),
             None => p.id.clone(),
         };
-        push(Some(who.clone()), None, &p.inputs.values);
+        push(&mut out, catalog, lang, Some(who.clone()), None, &p.inputs);
         for (y, v) in &p.years {
-            push(Some(who.clone()), Some(y.0), &v.values);
+            push(&mut out, catalog, lang, Some(who.clone()), Some(y.0), v);
         }
     }
     out
