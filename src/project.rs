@@ -1368,7 +1368,9 @@ fn read(
                 if **problem == ValueError::Float {
                     // A whole number past what the reader holds exactly arrives as a float:
                     // it is too large, and is quoted as written, not as the reader rounded it.
-                    let token: String = text[at..]
+                    let token: String = text
+                        .get(at..)
+                        .unwrap_or("")
                         .chars()
                         .take_while(|c| {
                             c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_')
