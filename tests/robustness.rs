@@ -41,8 +41,20 @@ struct Row {
     setup: fn(&Path) -> Vec<String>,
     /// The exit code the user gets.
     code: i32,
-    /// Words the one-line message must contain.
+    /// Words the one-line message must contain (on stdout when `code` is 0).
     says: &'static [&'static str],
+    /// Where standard output goes.
+    sink: Sink,
+}
+
+/// Where a row's standard output goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Sink {
+    Captured,
+    /// `> /dev/full`: every write fails with "no space".
+    FullDisk,
+    /// A pipe whose reader has gone before anything is written.
+    ClosedPipe,
 }
 
 fn bin() -> Command {
@@ -116,6 +128,7 @@ fn rows() -> Vec<Row> {
             input: "a negative amount (`\"-5\"` USD)",
             setup: |d| calc_year(d, r#""fdi_arrived_usd": "-5""#),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:"],
         },
         Row {
@@ -123,6 +136,7 @@ fn rows() -> Vec<Row> {
             input: "an amount that is not a number (`\"lots\"`)",
             setup: |d| calc_year(d, r#""fdi_arrived_usd": "lots""#),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:", "lots"],
         },
         Row {
@@ -130,6 +144,7 @@ fn rows() -> Vec<Row> {
             input: "a float literal (`1.5e7`) where money must stay exact",
             setup: |d| calc_year(d, r#""fdi_arrived_usd": 1.5e7"#),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:"],
         },
         Row {
@@ -142,6 +157,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:"],
         },
         Row {
@@ -149,6 +165,7 @@ fn rows() -> Vec<Row> {
             input: "an input no pack declares",
             setup: |d| calc_year(d, r#""fdi_arived_usd": "100""#),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:", "fdi_arived_usd"],
         },
         Row {
@@ -156,6 +173,7 @@ fn rows() -> Vec<Row> {
             input: "a project input given under a year",
             setup: |d| calc_year(d, r#""industry": "services""#),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:", "industry"],
         },
         Row {
@@ -168,6 +186,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:6:", "mining"],
         },
         Row {
@@ -175,6 +194,7 @@ fn rows() -> Vec<Row> {
             input: "a misspelt field (`subjekt:`)",
             setup: |d| calc_text(d, &project("").replace("subject:", "subjekt:")),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:2:", "subjekt"],
         },
         Row {
@@ -182,6 +202,7 @@ fn rows() -> Vec<Row> {
             input: "a year no loaded policy covers (1990)",
             setup: |d| calc_text(d, &project("").replace("2024:", "1990:")),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:", "1990"],
         },
         Row {
@@ -189,6 +210,7 @@ fn rows() -> Vec<Row> {
             input: "a missing comma between fields",
             setup: |d| calc_text(d, &project("").replacen("\"P1\",", "\"P1\"", 1)),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:"],
         },
         Row {
@@ -196,6 +218,7 @@ fn rows() -> Vec<Row> {
             input: "an empty file",
             setup: |d| calc_text(d, ""),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron"],
         },
         Row {
@@ -206,6 +229,7 @@ fn rows() -> Vec<Row> {
                 args(&["calc", p.to_str().unwrap(), "--lang", "en"])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["nowhere.ron"],
         },
         Row {
@@ -213,6 +237,7 @@ fn rows() -> Vec<Row> {
             input: "a directory given as the project file",
             setup: |d| args(&["calc", d.to_str().unwrap(), "--lang", "en"]),
             code: 2,
+            sink: Sink::Captured,
             says: &["DIR"],
         },
         Row {
@@ -226,6 +251,7 @@ fn rows() -> Vec<Row> {
                 args(&["calc", path.to_str().unwrap(), "--lang", "en"])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron"],
         },
         Row {
@@ -241,6 +267,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:9:", "2024"],
         },
         Row {
@@ -248,6 +275,7 @@ fn rows() -> Vec<Row> {
             input: "one input given twice in a year",
             setup: |d| calc_year(d, r#""fdi_arrived_usd": "1", "fdi_arrived_usd": "2""#),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:", "fdi_arrived_usd"],
         },
         Row {
@@ -261,6 +289,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:", "P1"],
         },
         Row {
@@ -276,6 +305,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:2:", "25"],
         },
         Row {
@@ -283,6 +313,7 @@ fn rows() -> Vec<Row> {
             input: "thousands separators out of place (`\"1,2,3\"`)",
             setup: |d| calc_year(d, r#""fdi_arrived_usd": "1,2,3""#),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:", "1,2,3"],
         },
         Row {
@@ -290,6 +321,7 @@ fn rows() -> Vec<Row> {
             input: "a yuan suffix on a US-dollar input (`\"4500万元\"`)",
             setup: |d| calc_year(d, r#""fdi_arrived_usd": "4500万元""#),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:", "4500万元"],
         },
         Row {
@@ -297,6 +329,7 @@ fn rows() -> Vec<Row> {
             input: "a yes/no input given a number",
             setup: |d| calc_year(d, r#""smart_retrofit": "3""#),
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:", "smart_retrofit"],
         },
         Row {
@@ -312,6 +345,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["no_such_rule"],
         },
         Row {
@@ -322,6 +356,7 @@ fn rows() -> Vec<Row> {
                 calc_year(d, &format!(r#""fdi_arrived_usd": "{long}""#))
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["project.ron:8:"],
         },
         // ---- rule packs ---------------------------------------------------------------
@@ -330,6 +365,7 @@ fn rows() -> Vec<Row> {
             input: "a misspelt field in a rule",
             setup: |d| broken_pack(d, "cq-2023-65.ron", "quote:", "qoute:"),
             code: 2,
+            sink: Sink::Captured,
             says: &["cq-2023-65.ron:", "qoute"],
         },
         Row {
@@ -344,6 +380,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["cq-2023-65.ron:", "fdi_arived_usd"],
         },
         Row {
@@ -351,6 +388,7 @@ fn rows() -> Vec<Row> {
             input: "a rate written as a float (`0.02` unquoted)",
             setup: |d| broken_pack(d, "cq-2023-65.ron", "rate: \"0.02\"", "rate: 0.02"),
             code: 2,
+            sink: Sink::Captured,
             says: &["cq-2023-65.ron:"],
         },
         Row {
@@ -358,6 +396,7 @@ fn rows() -> Vec<Row> {
             input: "a missing closing bracket",
             setup: |d| broken_pack(d, "cq-2023-65.ron", "lead: [", "lead: "),
             code: 2,
+            sink: Sink::Captured,
             says: &["cq-2023-65.ron:"],
         },
         Row {
@@ -372,6 +411,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["cq-2023-65.ron:", "fdi_rewards"],
         },
         Row {
@@ -386,6 +426,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["cq-2023-65.ron:", "first_purchase_65", "already"],
         },
         Row {
@@ -393,6 +434,7 @@ fn rows() -> Vec<Row> {
             input: "a stacking group without its reading",
             setup: |d| broken_pack(d, "stacking-wulong.ron", "reading: (", "readingx: ("),
             code: 2,
+            sink: Sink::Captured,
             says: &["stacking-wulong.ron:"],
         },
         Row {
@@ -407,6 +449,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["stacking.ron:", "no_such_rule_65"],
         },
         Row {
@@ -421,6 +464,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["cq-2023-65.ron:", "mining"],
         },
         Row {
@@ -435,6 +479,7 @@ fn rows() -> Vec<Row> {
                 )
             },
             code: 1,
+            sink: Sink::Captured,
             says: &["FAILED", "200000.03"],
         },
         // ---- command line -------------------------------------------------------------
@@ -443,6 +488,7 @@ fn rows() -> Vec<Row> {
             input: "`calc` without a project file",
             setup: |_| args(&["calc"]),
             code: 2,
+            sink: Sink::Captured,
             says: &["required arguments"],
         },
         Row {
@@ -459,6 +505,7 @@ fn rows() -> Vec<Row> {
                 ])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["7,1"],
         },
         Row {
@@ -474,6 +521,7 @@ fn rows() -> Vec<Row> {
                 ])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["-7"],
         },
         Row {
@@ -490,6 +538,7 @@ fn rows() -> Vec<Row> {
                 ])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["no_such_reading"],
         },
         Row {
@@ -497,6 +546,7 @@ fn rows() -> Vec<Row> {
             input: "an unknown language",
             setup: |_| args(&["calc", &example("manufacturer.ron"), "--lang", "fr"]),
             code: 2,
+            sink: Sink::Captured,
             says: &["fr"],
         },
         Row {
@@ -504,6 +554,7 @@ fn rows() -> Vec<Row> {
             input: "an unknown output format",
             setup: |_| args(&["calc", &example("manufacturer.ron"), "--format", "yaml"]),
             code: 2,
+            sink: Sink::Captured,
             says: &["yaml"],
         },
         Row {
@@ -521,6 +572,7 @@ fn rows() -> Vec<Row> {
                 ])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["out.doc"],
         },
         Row {
@@ -540,6 +592,7 @@ fn rows() -> Vec<Row> {
                 ])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["2025-02-30"],
         },
         Row {
@@ -557,6 +610,7 @@ fn rows() -> Vec<Row> {
                 ])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["no-rules"],
         },
         // ---- output -------------------------------------------------------------------
@@ -575,6 +629,7 @@ fn rows() -> Vec<Row> {
                 ])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["out.xlsx"],
         },
         Row {
@@ -593,23 +648,139 @@ fn rows() -> Vec<Row> {
                 ])
             },
             code: 2,
+            sink: Sink::Captured,
             says: &["out.pdf"],
+        },
+        Row {
+            area: Area::Output,
+            input: "`calc` writing to a full disk (`> /dev/full`)",
+            setup: |_| args(&["calc", &example("manufacturer.ron"), "--lang", "en"]),
+            code: 74,
+            sink: Sink::FullDisk,
+            says: &["cannot write the output", "disk is full"],
+        },
+        Row {
+            area: Area::Output,
+            input: "`calc --json` into a pipe whose reader has gone",
+            setup: |_| {
+                args(&[
+                    "calc",
+                    &example("manufacturer.ron"),
+                    "--json",
+                    "--lang",
+                    "en",
+                ])
+            },
+            code: 74,
+            sink: Sink::ClosedPipe,
+            says: &["closed the pipe"],
+        },
+        Row {
+            area: Area::Output,
+            input: "`export -o /dev/full` (a full disk under the file)",
+            setup: |_| {
+                args(&[
+                    "export",
+                    &example("manufacturer.ron"),
+                    "-o",
+                    "/dev/full",
+                    "--format",
+                    "csv",
+                    "--lang",
+                    "en",
+                ])
+            },
+            code: 74,
+            sink: Sink::Captured,
+            says: &["/dev/full", "disk is full"],
+        },
+        Row {
+            area: Area::Project,
+            input: "a project id with a line break and terminal escapes",
+            setup: |d| {
+                calc_text(
+                    d,
+                    &project(r#""fdi_arrived_usd": "20000000""#)
+                        .replace("id: \"P1\"", "id: \"P1\\n合计 999,999,999.00\\u{1b}[31m\""),
+                )
+            },
+            code: 0,
+            sink: Sink::Captured,
+            says: &["P1\\n合计 999,999,999.00\\u{1b}[31m"],
+        },
+        Row {
+            area: Area::Project,
+            input: "a file name with a line break",
+            setup: |d| {
+                let path = d.join("bad\nname.ron");
+                std::fs::write(&path, project(r#""fdi_arrived_usd": "-5""#)).unwrap();
+                args(&["calc", path.to_str().unwrap(), "--lang", "en"])
+            },
+            code: 2,
+            sink: Sink::Captured,
+            says: &["bad\\nname.ron:8:43"],
+        },
+        Row {
+            area: Area::Project,
+            input: "an 80 MiB file (the wrong file chosen)",
+            setup: |d| {
+                let path = d.join("video.ron");
+                std::fs::File::create(&path)
+                    .unwrap()
+                    .set_len(80 * 1024 * 1024)
+                    .unwrap();
+                args(&["calc", path.to_str().unwrap(), "--lang", "en"])
+            },
+            code: 2,
+            sink: Sink::Captured,
+            says: &["video.ron", "too large"],
+        },
+        Row {
+            area: Area::Project,
+            input: "brackets nested 10,000 deep in a value",
+            setup: |d| calc_year(d, &format!(r#""fdi_arrived_usd": {}"#, "[".repeat(10_000))),
+            code: 2,
+            sink: Sink::Captured,
+            says: &["project.ron:8:", "deeper than 32 levels"],
         },
     ]
 }
 
 /// Runs one row: (exit code, stdout, stderr).
 fn run(row: &Row, dir: &Path) -> (i32, String, String) {
-    let out = bin()
-        .args((row.setup)(dir))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut cmd = bin();
+    cmd.args((row.setup)(dir)).stdin(Stdio::null());
+    match row.sink {
+        Sink::Captured => {
+            let out = cmd.output().unwrap();
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        }
+        Sink::FullDisk | Sink::ClosedPipe => {
+            let stdout = if row.sink == Sink::FullDisk {
+                Stdio::from(
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .open("/dev/full")
+                        .unwrap(),
+                )
+            } else {
+                Stdio::piped()
+            };
+            let mut child = cmd.stdout(stdout).stderr(Stdio::piped()).spawn().unwrap();
+            // The reader goes before the program writes.
+            drop(child.stdout.take());
+            let out = child.wait_with_output().unwrap();
+            (
+                out.status.code().unwrap_or(-1),
+                String::new(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        }
+    }
 }
 
 fn scratch(i: usize) -> PathBuf {
@@ -650,7 +821,9 @@ fn every_bad_input_has_a_clear_outcome_and_the_table_is_current() {
     let mut failures = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let dir = scratch(i);
-        let (code, _stdout, stderr) = run(row, &dir);
+        let (code, stdout, stderr) = run(row, &dir);
+        // A row that succeeds is judged by what it prints.
+        let stderr = if row.code == 0 { stdout } else { stderr };
         // The line that says it: the first naming what the row expects, else the first.
         let first = stderr
             .lines()

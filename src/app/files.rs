@@ -67,7 +67,7 @@ pub fn blank_project() -> ProjectFile {
     ProjectFile::new("新企业")
 }
 
-/// Reads and parses a project file (at most 16 MiB, UTF-8); the error is one line, in `lang`.
+/// Reads and parses a project file (at most 64 MiB, UTF-8); the error is one line, in `lang`.
 pub fn read_project(path: &Path, base: &RuleBase, lang: Lang) -> Result<ProjectFile, String> {
     let name = path.display().to_string();
     let text = read_project_text(path, &name).map_err(|e| e.render(lang))?;
