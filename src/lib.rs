@@ -9,6 +9,7 @@ pub mod check;
 pub mod engine;
 pub mod inputs;
 pub mod insight;
+pub mod io_words;
 pub mod lang;
 pub mod load;
 pub mod messages;

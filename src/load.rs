@@ -11,7 +11,7 @@ use ron::Options;
 use serde::de::DeserializeOwned;
 
 use crate::inputs::{typed_given, Given, InputCatalog};
-use crate::messages::Access;
+use crate::io_words::Access;
 use crate::pack::*;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -65,7 +65,7 @@ fn read_pack(path: &Path) -> Result<String, LoadError> {
     let io = |e: std::io::Error| {
         whole(format!(
             "cannot read the rule pack: {}",
-            crate::messages::io_problem(e.kind(), &e.to_string(), Access::ReadFile, Lang::En)
+            crate::io_words::io_problem(e.kind(), &e.to_string(), Access::ReadFile, Lang::En)
         ))
     };
     let too_large = |bytes: Option<u64>| {
@@ -336,7 +336,7 @@ pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         at(format!(
             "cannot read the folder: {}",
-            crate::messages::io_problem(e.kind(), &e.to_string(), Access::ReadFolder, Lang::En)
+            crate::io_words::io_problem(e.kind(), &e.to_string(), Access::ReadFolder, Lang::En)
         ))
     })?;
     let mut paths: Vec<_> = entries

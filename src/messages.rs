@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::engine::EvalError;
 use crate::inputs::{DatedAmount, InputCatalog, Value};
+pub use crate::io_words::{io_problem, Access};
 use crate::load::RuleSlot;
 use crate::money::{fen_string, group_thousands, percent, plain, wan_yuan};
 use crate::pack::*;
@@ -1437,47 +1438,4 @@ pub fn eval_error(e: &EvalError, lang: Lang) -> String {
             for_project(project, lang)
         ),
     }
-}
-
-/// What was being done when an input/output error came.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    ReadFile,
-    ReadFolder,
-    Write,
-}
-
-/// Why a file could not be read or written, in words: the common cases named, any other in
-/// the system's own words (`detail`).
-pub fn io_problem(kind: std::io::ErrorKind, detail: &str, access: Access, lang: Lang) -> String {
-    use std::io::ErrorKind as K;
-    let said = match (kind, access) {
-        (K::NotFound, Access::ReadFile) => t(lang, "文件不存在", "no such file"),
-        (K::NotFound, Access::ReadFolder) => t(lang, "文件夹不存在", "no such folder"),
-        (K::NotFound, Access::Write) => t(lang, "所在文件夹不存在", "no such folder"),
-        (K::PermissionDenied, Access::Write) => t(lang, "没有写入权限", "permission denied"),
-        (K::PermissionDenied, _) => t(lang, "没有读取权限", "permission denied"),
-        (K::IsADirectory, _) => t(
-            lang,
-            "这是一个文件夹，不是文件",
-            "it is a folder, not a file",
-        ),
-        (K::NotADirectory, Access::ReadFolder) => t(lang, "这不是文件夹", "it is not a folder"),
-        (K::NotADirectory, _) => t(
-            lang,
-            "路径中有一段不是文件夹",
-            "a part of the path is not a folder",
-        ),
-        (K::StorageFull, _) => t(lang, "磁盘已满", "the disk is full"),
-        (K::QuotaExceeded, _) => t(lang, "超出磁盘配额", "the disk quota is exceeded"),
-        (K::ReadOnlyFilesystem, _) => t(lang, "文件系统为只读", "the file system is read-only"),
-        (K::BrokenPipe, _) => t(
-            lang,
-            "接收输出的程序已关闭管道",
-            "the program reading the output closed the pipe",
-        ),
-        _ if detail.is_empty() => t(lang, "输入输出错误", "input/output error"),
-        _ => detail,
-    };
-    said.to_owned()
 }

@@ -536,11 +536,11 @@ impl ProjectErrorKind {
             }
             K::Unreadable { kind, detail } if zh => format!(
                 "无法读取项目文件：{}",
-                crate::messages::io_problem(*kind, detail, crate::messages::Access::ReadFile, lang)
+                crate::io_words::io_problem(*kind, detail, crate::io_words::Access::ReadFile, lang)
             ),
             K::Unreadable { kind, detail } => format!(
                 "cannot read the project file: {}",
-                crate::messages::io_problem(*kind, detail, crate::messages::Access::ReadFile, lang)
+                crate::io_words::io_problem(*kind, detail, crate::io_words::Access::ReadFile, lang)
             ),
             K::TooLarge { bytes } => {
                 let size = match (bytes, zh) {
