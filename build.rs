@@ -36,6 +36,7 @@ fn embed(code: &mut String, name: &str, doc: &str, root: &Path, folder: &str, ex
 }
 
 fn main() {
+    // Read when the script runs, not when it is compiled (see `embed`).
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR is set by cargo");
     let root = Path::new(&root);
     let mut code = String::new();

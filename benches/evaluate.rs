@@ -46,6 +46,24 @@ fn bench(c: &mut Criterion) {
             })
         },
     );
+    // The same with a reading that switches the kind of a cap (47号's unit cap over the
+    // whole period): the one case that evaluates against a copy of the rule base.
+    let switched = EvalOptions {
+        readings: vec![incentives::report::SelectedReading {
+            id: "natl_programme_unit_cap_whole_period".into(),
+            param: None,
+        }],
+        strict: false,
+    };
+    c.bench_function(
+        &format!("evaluate one project-year, {rules} rules, a cap reading selected"),
+        |b| {
+            b.iter(|| {
+                evaluate(black_box(&base), black_box(&project), black_box(&switched))
+                    .expect("evaluates")
+            })
+        },
+    );
     // The multi-policy example: one project over two years, with the firm's own lines.
     let text = include_str!("../examples/multi-policy.ron");
     let multi = parse_project("multi-policy.ron", text, &base).expect("example parses");

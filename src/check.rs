@@ -16,7 +16,7 @@ use crate::load::{embedded_source, typed_inputs, LoadError, RuleBase};
 use crate::money::fen_string;
 use crate::pack::{Amount, Benefit, Example, RawValue, Rule, Scope};
 use crate::project::{InputValues, Project, ProjectFile, Subject, Year};
-use crate::report::{EvalOptions, SelectedReading};
+use crate::report::{EvalOptions, Node, SelectedReading};
 use crate::spans::At;
 
 /// The outcome of one golden example.
@@ -34,7 +34,7 @@ pub struct ExampleOutcome {
 }
 
 impl ExampleOutcome {
-    /// A failed example as one line: `file:line:col: rule `id`: example "name" failed: …`.
+    /// A failed example as one line: `file:line:col: rule `id`: example "name" FAILED: …`.
     pub fn finding(&self) -> LoadError {
         LoadError {
             file: self.file.clone(),
@@ -42,7 +42,7 @@ impl ExampleOutcome {
             col: self.col,
             rule: Some(self.rule.clone()),
             message: format!(
-                "example \"{}\" failed: {}",
+                "example \"{}\" FAILED: {}",
                 self.example,
                 self.failures.join("; ")
             ),
@@ -237,6 +237,24 @@ pub fn run_example(base: &Arc<RuleBase>, rule: &Rule, ex: &Example) -> Vec<Strin
                 ));
             }
         }
+        if let Some(open) = e.ceiling_open {
+            if open != line.ceiling_open {
+                failures.push(format!(
+                    "`{id}`: ceiling open {open} expected, found {}",
+                    line.ceiling_open
+                ));
+            }
+        }
+        let relaxed_by = b.trace(line).iter().find_map(|n| match n {
+            Node::CeilingRelaxed { by } => Some(b.rule_base().rule(*by).id.as_str()),
+            _ => None,
+        });
+        if e.relaxed_by.as_deref() != relaxed_by {
+            failures.push(format!(
+                "`{id}`: relaxed_by {:?} expected, found {:?}",
+                e.relaxed_by, relaxed_by
+            ));
+        }
         if let Some(p) = &e.payer {
             let found = line
                 .payer
@@ -285,6 +303,8 @@ pub fn summarise(base: &RuleBase, outcomes: &[ExampleOutcome]) -> Vec<DocumentSu
                 s.rules += 1;
                 match r.amount {
                     Amount::Unquantified => s.unquantified += 1,
+                    // A modifier pays nothing: neither quantified nor unquantified.
+                    _ if r.benefit == Benefit::Modifier => {}
                     _ => s.quantified += 1,
                 }
                 if r.benefit == Benefit::TaxBenefit {
@@ -527,12 +547,12 @@ pub fn verify(base: &RuleBase, sources: &Sources) -> Vec<LoadError> {
     let mut untranslated: Vec<&str> = Vec::new();
     for (doc, file) in base.documents.iter().zip(&base.document_files) {
         for rule in &doc.rules {
-            for lead in &rule.lead {
+            for (n, lead) in rule.lead.iter().enumerate() {
                 if base.agency_en(lead).is_none() && !untranslated.contains(&lead.as_str()) {
                     untranslated.push(lead);
                     findings.push(finding(
                         file,
-                        rule.spans.field("lead"),
+                        rule.spans.item("lead", n),
                         Some(&rule.id),
                         format!("lead agency `{lead}` has no English name in an Agencies file"),
                     ));

@@ -1,6 +1,7 @@
 //! The command line: `calc`, `report`, `export`, `check`, `rules`, `inputs`. Errors in the
 //! user's files exit with code 2 and one line naming file:line:col; failed golden examples
-//! exit with code 1.
+//! exit with code 1; output that cannot be written (a closed pipe, a full disk) exits with
+//! code 74 ([`EXIT_IO`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,9 +14,9 @@ use incentives::engine::{evaluate, EvalError};
 use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
 use incentives::messages::eval_error;
 use incentives::money::parse_decimal;
-use incentives::pack::{Amount, Lang, Level};
+use incentives::pack::{Amount, Benefit, Lang, Level};
 use incentives::project::ProjectFile;
-use incentives::project::{locate_year, offer_position, parse_project};
+use incentives::project::{locate_year, offer_position, parse_project, read_project_text};
 use incentives::render::pdf::{report_pdf, PdfMeta};
 use incentives::render::{csv, json, text, xlsx};
 use incentives::report::{EvalOptions, Report, SelectedReading};
@@ -199,23 +200,110 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// Something the user gave cannot be used: a file that cannot be read or has an error, a
+/// bad option, an output path whose folder does not exist.
+pub const EXIT_BAD_INPUT: i32 = 2;
+/// Golden examples failed (`check`), or a report could not be made.
+pub const EXIT_FAILED: i32 = 1;
+/// The output could not be written: a closed pipe, a full disk, an input/output error
+/// (sysexits' EX_IOERR).
+pub const EXIT_IO: i32 = 74;
+
 /// A failure with the exit code it maps to.
 pub struct Failure {
     pub code: i32,
     pub message: String,
+    /// A report of several lines (`check`'s failed examples) rather than one error line.
+    pub several_lines: bool,
 }
 
 impl From<LoadError> for Failure {
     fn from(e: LoadError) -> Self {
-        Failure {
-            code: 2,
-            message: e.to_string(),
-        }
+        usage_error(e.to_string())
     }
 }
 
 fn usage_error(message: String) -> Failure {
-    Failure { code: 2, message }
+    Failure {
+        code: EXIT_BAD_INPUT,
+        message,
+        several_lines: false,
+    }
+}
+
+fn cannot_make(message: String) -> Failure {
+    Failure {
+        code: EXIT_FAILED,
+        message,
+        several_lines: false,
+    }
+}
+
+/// An output file that could not be written: exit 2 when the path itself cannot be used
+/// (no such folder, no permission, a folder of that name), 74 when writing failed.
+fn write_failure(path: &Path, e: &std::io::Error, what: (&str, &str), lang: Lang) -> Failure {
+    use std::io::ErrorKind as K;
+    let problem = incentives::messages::io_problem(
+        e.kind(),
+        &e.to_string(),
+        incentives::messages::Access::Write,
+        lang,
+    );
+    let message = match lang {
+        Lang::Zh => format!("{}: 无法写入{}：{problem}", path.display(), what.0),
+        Lang::En => format!("{}: cannot write the {}: {problem}", path.display(), what.1),
+    };
+    let code = match e.kind() {
+        K::NotFound
+        | K::PermissionDenied
+        | K::IsADirectory
+        | K::NotADirectory
+        | K::InvalidFilename
+        | K::InvalidInput => EXIT_BAD_INPUT,
+        _ => EXIT_IO,
+    };
+    Failure {
+        code,
+        message,
+        several_lines: false,
+    }
+}
+
+/// What a command prints on standard output.
+pub struct Output {
+    pub text: String,
+    pub kind: OutputKind,
+}
+
+/// How the printed text is made safe for a terminal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Text for people: every control character but the line break is written out.
+    Text,
+    /// A format that escapes by itself (JSON, CSV): printed as made.
+    Data,
+}
+
+impl Output {
+    fn text(text: String) -> Output {
+        Output {
+            text,
+            kind: OutputKind::Text,
+        }
+    }
+}
+
+impl Command {
+    /// The language the command speaks (`--lang`; Chinese where it has none).
+    pub fn lang(&self) -> Lang {
+        match self {
+            Command::Calc { eval, .. }
+            | Command::Export { eval, .. }
+            | Command::Report { eval, .. } => Lang::from(eval.lang),
+            Command::Inputs { lang, .. } => Lang::from(*lang),
+            Command::Check { .. } | Command::Rules { .. } => Lang::Zh,
+        }
+    }
 }
 
 fn rule_base(dir: Option<&Path>) -> Result<RuleBase, Failure> {
@@ -245,7 +333,7 @@ fn parse_reading(arg: &str) -> Result<SelectedReading, String> {
 }
 
 /// Runs one command and returns what to print on standard output.
-pub fn run(command: Command) -> Result<String, Failure> {
+pub fn run(command: Command) -> Result<Output, Failure> {
     match command {
         Command::Calc {
             project,
@@ -261,18 +349,19 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 format.unwrap_or(CalcFormat::Text)
             };
             let lang = Lang::from(eval.lang);
+            let data = |text| Output {
+                text,
+                kind: OutputKind::Data,
+            };
             Ok(match format {
                 CalcFormat::Json => {
                     let mut s = serde_json::to_string_pretty(&json::to_json(&report, lang))
-                        .map_err(|e| Failure {
-                            code: 1,
-                            message: e.to_string(),
-                        })?;
+                        .map_err(|e| cannot_make(e.to_string()))?;
                     s.push('\n');
-                    s
+                    data(s)
                 }
-                CalcFormat::Csv => csv::to_csv(&report, lang),
-                CalcFormat::Text => text::render(
+                CalcFormat::Csv => data(csv::to_csv(&report, lang)),
+                CalcFormat::Text => Output::text(text::render(
                     &report,
                     lang,
                     if verbose {
@@ -280,7 +369,7 @@ pub fn run(command: Command) -> Result<String, Failure> {
                     } else {
                         text::Detail::Normal
                     },
-                ),
+                )),
             })
         }
         Command::Report {
@@ -304,14 +393,10 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 ReportFormat::Pdf => report_pdf(&report, lang, &meta).map_err(|e| e.to_string()),
                 ReportFormat::Xlsx => xlsx::to_xlsx(&report, lang).map_err(|e| e.to_string()),
             }
-            .map_err(|message| Failure { code: 1, message })?;
-            write_atomic(&output, bytes).map_err(|e| {
-                usage_error(format!(
-                    "{}:0:0: cannot write the report: {e}",
-                    output.display()
-                ))
-            })?;
-            Ok(String::new())
+            .map_err(cannot_make)?;
+            write_atomic(&output, bytes)
+                .map_err(|e| write_failure(&output, &e, ("报告", "report"), lang))?;
+            Ok(Output::text(String::new()))
         }
         Command::Export {
             project,
@@ -324,15 +409,16 @@ pub fn run(command: Command) -> Result<String, Failure> {
             let (report, _) = evaluate_file(&project, &eval)?;
             let bytes = match format {
                 ExportFormat::Csv => csv::to_csv(&report, lang).into_bytes(),
-                ExportFormat::Xlsx => xlsx::to_xlsx(&report, lang).map_err(|e| Failure {
-                    code: 1,
-                    message: format!("{}: the workbook could not be made: {e}", output.display()),
+                ExportFormat::Xlsx => xlsx::to_xlsx(&report, lang).map_err(|e| {
+                    cannot_make(format!(
+                        "{}: the workbook could not be made: {e}",
+                        output.display()
+                    ))
                 })?,
             };
-            write_atomic(&output, &bytes).map_err(|e| {
-                usage_error(format!("{}: cannot write the file: {e}", output.display()))
-            })?;
-            Ok(String::new())
+            write_atomic(&output, &bytes)
+                .map_err(|e| write_failure(&output, &e, ("文件", "file"), lang))?;
+            Ok(Output::text(String::new()))
         }
         Command::Check { dir } => {
             let base = Arc::new(rule_base(dir.as_deref())?);
@@ -367,17 +453,18 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 out.push_str(&format!("{n} {noun} in the packs\n"));
             }
             if failed.is_empty() && findings.is_empty() {
-                Ok(out)
+                Ok(Output::text(out))
             } else {
                 Err(Failure {
-                    code: 1,
+                    code: EXIT_FAILED,
                     message: out,
+                    several_lines: true,
                 })
             }
         }
         Command::Inputs { rules, lang } => {
             let base = rule_base(rules.as_deref())?;
-            Ok(list_inputs(&base, Lang::from(lang)))
+            Ok(Output::text(list_inputs(&base, Lang::from(lang))))
         }
         Command::Rules { rules } => {
             let base = rule_base(rules.as_deref())?;
@@ -400,6 +487,7 @@ pub fn run(command: Command) -> Result<String, Failure> {
                 }
                 for r in &d.rules {
                     let shape = match r.amount {
+                        _ if r.benefit == Benefit::Modifier => "modifier",
                         Amount::Unquantified => "unquantified",
                         Amount::UpTo(_) => "ceiling",
                         Amount::Fixed(_) => "fixed",
@@ -426,7 +514,7 @@ pub fn run(command: Command) -> Result<String, Failure> {
                     }
                 }
             }
-            Ok(out)
+            Ok(Output::text(out))
         }
     }
 }
@@ -438,8 +526,7 @@ fn evaluate_file(project: &Path, args: &EvalArgs) -> Result<(Report, ProjectFile
     let (readings, fx_rate, strict) = (&args.readings, args.fx_rate.as_deref(), args.strict);
     let base = Arc::new(rule_base(args.rules.as_deref())?);
     let file = project.display().to_string();
-    let text_in = std::fs::read_to_string(project)
-        .map_err(|e| usage_error(format!("{file}:0:0: cannot read the project file: {e}")))?;
+    let text_in = read_project_text(project, &file).map_err(|e| usage_error(e.render(lang)))?;
     let parsed = parse_project(&file, &text_in, &base).map_err(|e| usage_error(e.render(lang)))?;
     let mut selected = Vec::new();
     for r in readings {

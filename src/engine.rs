@@ -93,9 +93,8 @@ pub fn evaluate(
     file: &ProjectFile,
     options: &EvalOptions,
 ) -> Result<Report, EvalError> {
-    let base: &RuleBase = rule_base;
     for (i, sel) in options.readings.iter().enumerate() {
-        let Some((_, decl)) = base.reading(&sel.id) else {
+        let Some((_, decl)) = rule_base.reading(&sel.id) else {
             return Err(EvalError::UnknownReading(sel.id.clone()));
         };
         if options.readings[..i].iter().any(|r| r.id == sel.id) {
@@ -107,6 +106,11 @@ pub fn evaluate(
                 problem,
             })?;
     }
+    // A selected reading that switches a kind of cap: every pass (and the report) reads a
+    // copy of the rule base with the alternative in the cap's place, made only then.
+    let switched = alternative_caps(rule_base, options).map(Arc::new);
+    let rule_base = switched.as_ref().unwrap_or(rule_base);
+    let base: &RuleBase = rule_base;
     let catalog = &base.catalog;
     let mut subject_values = catalog.defaults.clone();
     for (slot, v) in &file.subject.inputs.values {
@@ -239,6 +243,8 @@ pub fn evaluate(
     apply_stacking(base, &mut lines, &ranked, &mut late);
     drop(ranked);
     apply_shared_caps(base, &mut lines, &mut late);
+    apply_ceiling_terms(base, &mut lines, &mut late);
+    apply_modifiers(base, &mut lines, &mut late);
     let nodes = merge_late(&mut lines, nodes, late);
     for l in &mut lines {
         l.disposition = disposition(base, l, &nodes[l.trace.range()]);
@@ -277,6 +283,7 @@ fn evaluate_line(
         offered: None,
         partial_year: false,
         overlap_excluded: false,
+        ceiling_open: false,
         payer: None,
         trace: Span::default(),
     });
@@ -360,7 +367,17 @@ fn fill_line(
         eval.base = eval.expr(b).ok();
     }
     eval.site = Site::at(SiteRoot::Eligible);
-    let quantity = if eval.cond(&rule.eligible) {
+    let eligible = eval.cond(&rule.eligible);
+    if eligible && rule.benefit == Benefit::Modifier {
+        // A modifier pays nothing; `apply_modifiers` adds its effect to the lines it touches.
+        line.status = Status::Unquantified;
+        return if eval.overflow {
+            Err(too_large())
+        } else {
+            Ok(())
+        };
+    }
+    let quantity = if eligible {
         eval.site = Site::at(SiteRoot::Amount);
         eval.amount(&rule.amount)
     } else {
@@ -372,6 +389,11 @@ fn fill_line(
     let Some(mut q) = quantity else {
         return Ok(());
     };
+    // The 口径 of a cap whose kind a reading switches (the cap itself is already the one
+    // the selection takes: see `alternative_caps`).
+    for c in &rule.cap_readings {
+        eval.use_alternative(&c.id);
+    }
     for (index, cap) in rule.caps.iter().enumerate() {
         // `check_sites` keeps a rule's caps within u8 at load time.
         let index = index as u8;
@@ -1436,6 +1458,97 @@ fn apply_shared_caps(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize,
     }
 }
 
+/// A copy of the rule base in which each cap that a selected reading switches holds the
+/// alternative; `None` when no selected reading switches a cap (the usual case: no copy).
+fn alternative_caps(base: &RuleBase, options: &EvalOptions) -> Option<RuleBase> {
+    let switches = |r: &Rule| {
+        r.cap_readings
+            .iter()
+            .any(|c| options.reading(&c.id).is_some())
+    };
+    if options.readings.is_empty() || !base.documents.iter().flat_map(|d| &d.rules).any(switches) {
+        return None;
+    }
+    let mut copy = base.clone();
+    for rule in copy.documents.iter_mut().flat_map(|d| d.rules.iter_mut()) {
+        for c in &rule.cap_readings {
+            if options.reading(&c.id).is_some() {
+                if let Some(cap) = rule.caps.get_mut(c.index as usize) {
+                    *cap = c.alternative.clone();
+                }
+            }
+        }
+    }
+    Some(copy)
+}
+
+/// What the text says of each paying line's stated ceiling beyond its figure: a period it
+/// does not state, and a 一事一议 clause above it (which makes the ceiling a reference).
+fn apply_ceiling_terms(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
+    for (i, l) in lines.iter_mut().enumerate() {
+        let Some(terms) = &base.rule(l.slot).ceiling else {
+            continue;
+        };
+        if !l.status.pays() || l.ceiling.is_none() {
+            continue;
+        }
+        if terms.period == CeilingPeriod::NotStated {
+            late.push((i, Node::CeilingPeriodNotStated));
+        }
+        if let Some(rule) = terms
+            .case_by_case_above
+            .as_ref()
+            .and_then(|r| base.slot_at(r.document, r.rule))
+        {
+            late.push((i, Node::CaseByCaseAbove { rule }));
+            l.ceiling_open = true;
+        }
+    }
+}
+
+/// Each modifier whose conditions hold touches the paying lines of the same firm (a
+/// per-project modifier: the same project) in the same year that its targets reach and
+/// whose rule states a ceiling: each gets a node naming the modifier, and the modifier's
+/// line lists them. Nothing is paid or counted.
+fn apply_modifiers(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
+    for m in 0..lines.len() {
+        let modifier = base.rule(lines[m].slot);
+        let Some(Modifies::RelaxCeilings { touches }) = &modifier.modifies else {
+            continue;
+        };
+        if lines[m].status != Status::Unquantified {
+            continue;
+        }
+        let (by, year, project) = (lines[m].slot, lines[m].year, lines[m].project);
+        let reaches = |slot: RuleSlot| {
+            let rule = base.rule(slot);
+            rule.ceiling.is_some()
+                && touches.iter().any(|t| match t {
+                    Target::Benefit(b) => rule.benefit == *b,
+                    Target::Document(d) => slot.document() == d.index as usize,
+                    Target::Rule(r) => {
+                        slot.document() == r.document as usize && slot.rule() == r.rule as usize
+                    }
+                })
+        };
+        let mut touched = Vec::new();
+        for (i, l) in lines.iter_mut().enumerate() {
+            if l.year != year
+                || project.is_some_and(|p| l.project != Some(p))
+                || !l.status.pays()
+                || l.ceiling.is_none()
+                || !reaches(l.slot)
+            {
+                continue;
+            }
+            l.ceiling_open = true;
+            late.push((i, Node::CeilingRelaxed { by }));
+            touched.push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        late.push((m, Node::RelaxesCeilings { touched }));
+    }
+}
+
 /// What a line means for the reader (see [`Disposition`]).
 fn disposition(base: &RuleBase, l: &Line, trace: &[Node]) -> Disposition {
     let rule = base.rule(l.slot);
@@ -1446,6 +1559,7 @@ fn disposition(base: &RuleBase, l: &Line, trace: &[Node]) -> Disposition {
         Status::Granted => Disposition::Definite,
         Status::CeilingOnly => Disposition::CeilingOnly,
         Status::Unquantified if rule.benefit == Benefit::InKind => Disposition::InKind,
+        Status::Unquantified if rule.benefit == Benefit::Modifier => Disposition::RelaxesCeilings,
         Status::Unquantified => Disposition::Unquantified {
             case_by_case: rule.quote.contains("一事一议"),
         },

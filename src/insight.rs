@@ -331,7 +331,8 @@ impl Walk<'_> {
                                 | Cap::PerSubjectYear(l)
                                 | Cap::PerProject(l)
                                 | Cap::PerSubject(l) => l.0,
-                                Cap::LimitedTo(_) => continue,
+                                // A cap reading's branch stands in its place after load.
+                                Cap::LimitedTo(_) | Cap::Reading { .. } => continue,
                             };
                             let cap = Some(u8::try_from(i).unwrap_or(u8::MAX));
                             out.extend(self.threshold(

@@ -11,15 +11,18 @@ use ron::Options;
 use serde::de::DeserializeOwned;
 
 use crate::inputs::{typed_given, Given, InputCatalog};
+use crate::io_words::Access;
 use crate::pack::*;
-use crate::spans::{split_named, At, LineIndex};
+use crate::spans::{naming, At, LineIndex};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// A rule-pack error with its place.
-/// Displays on one line: control characters from the file are shown escaped.
+/// Displays on one line: control characters from the file or its name are shown escaped,
+/// a quoted value at most 80 characters; `line` 0 is an error of the whole file (it cannot
+/// be read, it is too large), shown without a position.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{col}: {}{}", rule.as_ref().map(|r| format!("rule `{}`: ", one_line(r))).unwrap_or_default(), one_line(message))]
+#[error("{}", one_line(self))]
 pub struct LoadError {
     pub file: String,
     pub line: usize,
@@ -28,15 +31,145 @@ pub struct LoadError {
     pub message: String,
 }
 
-fn one_line(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '\n' => vec!['\\', 'n'],
-            '\r' => vec!['\\', 'r'],
-            '\t' => vec!['\\', 't'],
-            c => vec![c],
-        })
-        .collect()
+fn one_line(e: &LoadError) -> String {
+    let place = if e.line == 0 {
+        e.file.clone()
+    } else {
+        format!("{}:{}:{}", e.file, e.line, e.col)
+    };
+    let rule = e
+        .rule
+        .as_ref()
+        .map(|r| format!("rule `{r}`: "))
+        .unwrap_or_default();
+    crate::visible::one_line_error(&format!("{place}: {rule}{}", e.message))
+}
+
+/// The largest rule-pack file read: 64 MiB (the shipped packs are under 200 KiB each).
+pub const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most levels a rule pack nests (conditions inside conditions).
+pub const MAX_PACK_DEPTH: usize = 128;
+
+/// Reads one rule-pack file: refused past [`MAX_PACK_BYTES`] before it is read, and at the
+/// first byte that is not UTF-8.
+fn read_pack(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
+    let file = path.display().to_string();
+    let whole = |message: String| LoadError {
+        file: file.clone(),
+        line: 0,
+        col: 0,
+        rule: None,
+        message,
+    };
+    let io = |e: std::io::Error| {
+        whole(format!(
+            "cannot read the rule pack: {}",
+            crate::io_words::io_problem(e.kind(), &e.to_string(), Access::ReadFile, Lang::En)
+        ))
+    };
+    let too_large = |bytes: Option<u64>| {
+        let size = match bytes {
+            Some(b) => format!("{} MiB", b / (1024 * 1024)),
+            None => format!("more than {} MiB", MAX_PACK_BYTES / (1024 * 1024)),
+        };
+        whole(format!(
+            "the rule pack is too large ({size}; at most {} MiB): is it the right file?",
+            MAX_PACK_BYTES / (1024 * 1024)
+        ))
+    };
+    let opened = std::fs::File::open(path).map_err(io)?;
+    let size = opened.metadata().map_err(io)?.len();
+    if size > MAX_PACK_BYTES {
+        return Err(too_large(Some(size)));
+    }
+    let mut bytes = Vec::new();
+    opened
+        .take(MAX_PACK_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_PACK_BYTES {
+        return Err(too_large(None));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..good]);
+        let (line, col) = line_col(&text, good);
+        LoadError {
+            file: file.clone(),
+            line,
+            col,
+            rule: None,
+            message: "the rule pack is not UTF-8 text: save it as UTF-8".into(),
+        }
+    })
+}
+
+/// The reader's complaint in the terms of the file's author (`what`: "rule pack", "project
+/// file"): no parser internals, and the names it quotes cut to 80 characters.
+pub(crate) fn reader_problem(code: &ron::Error, what: &str) -> String {
+    use crate::money::clip;
+    use ron::Error as E;
+    let one_of = |names: &[&str]| match names {
+        [] => "nothing here".to_owned(),
+        [one] => format!("`{one}`"),
+        _ => format!("one of `{}`", names.join("`, `")),
+    };
+    let within = |outer: &Option<String>| {
+        outer
+            .as_deref()
+            .map_or_else(String::new, |o| format!(" in `{}`", clip(o)))
+    };
+    match code {
+        E::ExceededRecursionLimit => {
+            format!("the {what} nests deeper than {MAX_PACK_DEPTH} levels here")
+        }
+        E::Message(m) => crate::visible::clip_quotes(m).into_owned(),
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unexpected field `{}`{}; expected {}",
+            clip(found),
+            within(outer),
+            one_of(expected)
+        ),
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unexpected `{}`{}; expected {}",
+            clip(found),
+            within(outer),
+            one_of(expected)
+        ),
+        E::MissingStructField { field, outer } => {
+            format!("missing field `{field}`{}", within(outer))
+        }
+        E::DuplicateStructField { field, outer } => {
+            format!("field `{field}` is given twice{}", within(outer))
+        }
+        E::ExpectedDifferentStructName { expected, found } => {
+            format!("expected `{expected}`, found `{}`", clip(found))
+        }
+        E::ExpectedStructName(name) => format!("expected the name `{}` before `(`", clip(name)),
+        E::InvalidValueForType { expected, found } => {
+            format!("expected {}, found {}", clip(expected), clip(found))
+        }
+        E::InvalidIdentifier(name) => format!("`{}` is not a valid name", clip(name)),
+        E::SuggestRawIdentifier(name) => {
+            format!("`{}` is a reserved word: write it as `r#{0}`", clip(name))
+        }
+        E::NoSuchExtension(name) => format!("no extension named `{}`", clip(name)),
+        E::Eof => format!("the {what} ends too early: a closing bracket may be missing"),
+        E::TrailingCharacters => format!("text after the end of the {what}"),
+        E::UnclosedLineComment => "a comment is not closed".into(),
+        E::ExpectedRawValue => "expected a value".into(),
+        other => other.to_string(),
+    }
 }
 
 /// Every loaded document, input and stacking group, cross-checked.
@@ -111,6 +244,14 @@ impl RuleBase {
             let r = self.rule(*s);
             (r.id == id).then(|| (&self.documents[s.document()], r))
         })
+    }
+
+    /// The slot of rule `rule` of document `document` (as a `RuleRef` names it).
+    pub fn slot_at(&self, document: u32, rule: u32) -> Option<RuleSlot> {
+        self.rules
+            .iter()
+            .copied()
+            .find(|s| s.document == document && s.rule == rule)
     }
 
     pub fn reading(&self, id: &str) -> Option<(&Document, &ReadingDecl)> {
@@ -195,7 +336,12 @@ pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
         rule: None,
         message,
     };
-    let entries = std::fs::read_dir(dir).map_err(|e| at(format!("cannot read folder: {e}")))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        at(format!(
+            "cannot read the folder: {}",
+            crate::io_words::io_problem(e.kind(), &e.to_string(), Access::ReadFolder, Lang::En)
+        ))
+    })?;
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "ron"))
@@ -206,13 +352,7 @@ pub fn load_dir(dir: &Path) -> Result<RuleBase, LoadError> {
     }
     let mut files = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| LoadError {
-            file: p.display().to_string(),
-            line: 0,
-            col: 0,
-            rule: None,
-            message: format!("cannot read file: {e}"),
-        })?;
+        let text = read_pack(&p)?;
         files.push((p.display().to_string(), text));
     }
     load_texts(&files)
@@ -240,16 +380,17 @@ pub fn parse_ron<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadE
             message: "the file is empty".into(),
         });
     }
-    ron_options().from_str(text).map_err(|e| {
-        let message = e.code.to_string();
-        let (rule, message) = split_named(&message);
-        LoadError {
-            file: file.into(),
-            line: e.span.start.line,
-            col: e.span.start.col,
-            rule: rule.map(str::to_owned),
-            message: message.to_owned(),
-        }
+    let (parsed, rule) = naming(|| {
+        ron_options()
+            .with_recursion_limit(MAX_PACK_DEPTH)
+            .from_str(text)
+    });
+    parsed.map_err(|e| LoadError {
+        file: file.into(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        rule,
+        message: reader_problem(&e.code, "rule pack"),
     })
 }
 
@@ -474,6 +615,31 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
         .iter()
         .flat_map(|(_, _, d)| d.rules.iter().map(|r| r.id.clone()))
         .collect();
+    // Where each rule and document sits, for the references rules make to each other.
+    let places = Places {
+        rules: documents
+            .iter()
+            .enumerate()
+            .flat_map(|(di, (_, _, d))| {
+                d.rules.iter().enumerate().map(move |(ri, r)| {
+                    (
+                        r.id.clone(),
+                        RulePlace {
+                            document: di as u32,
+                            rule: ri as u32,
+                            modifier: r.benefit == Benefit::Modifier,
+                            case_by_case: r.quote.contains("一事一议"),
+                        },
+                    )
+                })
+            })
+            .collect(),
+        documents: documents
+            .iter()
+            .enumerate()
+            .map(|(di, (_, _, d))| (d.number.clone(), di as u32))
+            .collect(),
+    };
     // A reading is declared once, in one document, and any rule may use it: one question
     // of interpretation is one switch, even where several documents share the wording.
     let reading_decls: Vec<ReadingDecl> = documents
@@ -522,19 +688,20 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 return Err(err("a rule with this id is already loaded".into(), None));
             }
             let mut indices = Vec::with_capacity(rule.stacking.len());
-            for g in &rule.stacking {
+            for (n, g) in rule.stacking.iter().enumerate() {
+                let at = rule.spans.item("stacking", n);
                 let i = *group_index.get(g.as_str()).ok_or_else(|| {
                     err(
                         format!(
                             "unknown stacking group `{g}` (declare it in a StackingGroups file)"
                         ),
-                        Some(rule.spans.field("stacking")),
+                        Some(at),
                     )
                 })?;
                 if indices.contains(&i) {
                     return Err(err(
                         format!("stacking group `{g}` is named twice"),
-                        Some(rule.spans.field("stacking")),
+                        Some(at),
                     ));
                 }
                 indices.push(i);
@@ -551,6 +718,9 @@ pub fn load_texts(files: &[(String, String)]) -> Result<RuleBase, LoadError> {
                 read: Vec::new(),
             };
             resolver.rule(rule).map_err(|(m, at)| err(m, at))?;
+            places
+                .resolve(rule, doc_index as u32, &index)
+                .map_err(|(m, at)| err(m, at))?;
             rule.check_sites().map_err(|m| err(m, None))?;
             let mut read = std::mem::take(&mut resolver.read);
             read.sort_unstable();
@@ -621,14 +791,15 @@ fn resolve_governing(
             let Some(doc) = clause.document_index.map(|i| &documents[i]) else {
                 continue;
             };
-            if let Some(unknown) = clause
+            if let Some((n, unknown)) = clause
                 .rules
                 .iter()
-                .find(|id| !doc.rules.iter().any(|r| &r.id == *id))
+                .enumerate()
+                .find(|(_, id)| !doc.rules.iter().any(|r| &r.id == *id))
             {
                 return Err(error_at(
                     file,
-                    clause.spans.field("rules"),
+                    clause.spans.item("rules", n),
                     None,
                     format!(
                         "stacking group `{}`: `{unknown}` is not a rule of {}",
@@ -758,7 +929,12 @@ fn check_example(
                 ex.other_projects.len()
             ));
         }
-        for id in e.rule.iter().chain(e.superseded_by.iter()) {
+        for id in e
+            .rule
+            .iter()
+            .chain(e.superseded_by.iter())
+            .chain(e.relaxed_by.iter())
+        {
             if !rule_ids.contains(id) {
                 return Err(format!("expects a line of unknown rule `{id}`"));
             }
@@ -769,6 +945,110 @@ fn check_example(
 
 /// A message and, when it names one element, where that element is written.
 type ResolveError = (String, Option<At>);
+
+/// Where a rule sits, and what a reference to it may rely on.
+struct RulePlace {
+    document: u32,
+    rule: u32,
+    modifier: bool,
+    /// Its quote says 一事一议.
+    case_by_case: bool,
+}
+
+/// Every rule and document by name, for the references between rules.
+struct Places {
+    rules: HashMap<String, RulePlace>,
+    documents: HashMap<String, u32>,
+}
+
+impl Places {
+    fn rule(&self, r: &mut RuleRef, index: &LineIndex) -> Result<&RulePlace, ResolveError> {
+        index.place(&mut r.at);
+        let place = self
+            .rules
+            .get(&r.id)
+            .ok_or_else(|| (format!("no loaded rule has the id `{}`", r.id), Some(r.at)))?;
+        r.document = place.document;
+        r.rule = place.rule;
+        Ok(place)
+    }
+
+    /// Resolves the rules and documents a rule names: the 一事一议 clause above its
+    /// ceiling, a modifier's targets.
+    fn resolve(
+        &self,
+        rule: &mut Rule,
+        document: u32,
+        index: &LineIndex,
+    ) -> Result<(), ResolveError> {
+        if let Some(above) = rule
+            .ceiling
+            .as_mut()
+            .and_then(|c| c.case_by_case_above.as_mut())
+        {
+            let place = self.rule(above, index)?;
+            if place.document != document || !place.case_by_case {
+                return Err((
+                    format!(
+                        "case_by_case_above: `{}` must be a rule of the same document whose quote says 一事一议",
+                        above.id
+                    ),
+                    Some(above.at),
+                ));
+            }
+        }
+        let Some(Modifies::RelaxCeilings { touches }) = &mut rule.modifies else {
+            return Ok(());
+        };
+        if touches.is_empty() {
+            return Err((
+                "RelaxCeilings needs at least one target in `touches`".into(),
+                None,
+            ));
+        }
+        for t in touches {
+            match t {
+                Target::Benefit(b @ (Benefit::InKind | Benefit::Modifier)) => {
+                    return Err((
+                        format!("a {b:?} rule states no ceiling to relax: touch Grant, TaxBenefit or FeeSaving"),
+                        None,
+                    ))
+                }
+                Target::Benefit(_) => {}
+                Target::Document(d) => {
+                    index.place(&mut d.at);
+                    d.index = *self.documents.get(&d.number).ok_or_else(|| {
+                        (
+                            format!("no loaded document has the 文号 {}", d.number),
+                            Some(d.at),
+                        )
+                    })?;
+                }
+                Target::Rule(r) => {
+                    if self.rule(r, index)?.modifier {
+                        return Err((
+                            format!("`{}` is a modifier, which has no ceiling to relax", r.id),
+                            Some(r.at),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether an amount states a ceiling (最高N, N—M, 不高于X%).
+fn states_ceiling(a: &Amount) -> bool {
+    match a {
+        Amount::UpTo(_) | Amount::Range(..) => true,
+        Amount::Rate { kind, .. } => *kind == RateKind::AtMost,
+        Amount::Tiers(ts) => ts.iter().any(|t| states_ceiling(&t.then)),
+        Amount::Sum(parts) => parts.iter().any(|p| states_ceiling(&p.amount)),
+        Amount::Each { each, .. } => states_ceiling(each),
+        Amount::Fixed(_) | Amount::Unquantified | Amount::Open => false,
+    }
+}
 
 /// Fills input slots and option indices, and checks what a rule may refer to.
 struct Resolver<'a> {
@@ -803,20 +1083,111 @@ impl Resolver<'_> {
             self.has_base = true;
         }
         self.cond(&mut rule.eligible)?;
+        self.kind(rule)?;
         self.amount(&mut rule.amount)?;
-        for cap in &mut rule.caps {
+        for (index, cap) in rule.caps.iter_mut().enumerate() {
             match cap {
                 Cap::PerProject(_) if self.per == Per::SubjectYear => {
                     return Err(("a per-firm rule cannot have a PerProject cap".into(), None))
                 }
                 Cap::LimitedTo(e) => self.expr(e)?,
+                Cap::Reading {
+                    id,
+                    default,
+                    alternative,
+                } => {
+                    self.reading(id)?;
+                    for branch in [&**default, &**alternative] {
+                        match branch {
+                            Cap::PerProject(_) if self.per == Per::SubjectYear => {
+                                return Err((
+                                    "a per-firm rule cannot have a PerProject cap".into(),
+                                    None,
+                                ))
+                            }
+                            Cap::LimitedTo(_) | Cap::Reading { .. } => {
+                                return Err((
+                                    format!("reading `{id}` of a cap switches between stated caps (PerLine, PerSubjectYear, PerSubject, PerProject)"),
+                                    None,
+                                ))
+                            }
+                            _ => {}
+                        }
+                    }
+                    // The default takes the cap's place, so every pass reads a plain cap.
+                    let reading = CapReading {
+                        index: u8::try_from(index)
+                            .map_err(|_| ("too many caps in one rule".to_owned(), None))?,
+                        id: id.clone(),
+                        default: (**default).clone(),
+                        alternative: (**alternative).clone(),
+                    };
+                    *cap = reading.default.clone();
+                    rule.cap_readings.push(reading);
+                }
                 _ => {}
             }
+        }
+        let states =
+            states_ceiling(&rule.amount) || rule.caps.iter().any(|c| c.stated_limit().is_some());
+        match (states, &rule.ceiling) {
+            (true, None) => {
+                return Err((
+                    "the rule states a ceiling: say the period it covers, `ceiling: (period: PerYear)` (or WholePeriod, NotStated)".into(),
+                    None,
+                ))
+            }
+            (false, Some(_)) => {
+                return Err((
+                    "`ceiling` describes a stated ceiling, and this rule states none".into(),
+                    None,
+                ))
+            }
+            _ => {}
         }
         for p in &mut rule.payer {
             self.cond(&mut p.when)?;
         }
         Ok(())
+    }
+
+    /// A modifier pays nothing and changes other lines; every other rule states an amount.
+    fn kind(&self, rule: &Rule) -> Result<(), ResolveError> {
+        let modifier = rule.benefit == Benefit::Modifier;
+        if !modifier {
+            if rule.modifies.is_some() {
+                return Err((
+                    "`modifies` belongs to a rule with `benefit: Modifier`".into(),
+                    None,
+                ));
+            }
+            if matches!(rule.amount, Amount::Open) {
+                return Err((
+                    "the rule states no amount: write `amount:` (Unquantified where the text gives no figure)".into(),
+                    None,
+                ));
+            }
+            return Ok(());
+        }
+        let refused = if rule.modifies.is_none() {
+            Some("a modifier needs `modifies:` (what it does to other lines)")
+        } else if !matches!(rule.amount, Amount::Open) {
+            Some("a modifier pays nothing: it has no `amount`")
+        } else if !rule.caps.is_empty() || rule.ceiling.is_some() {
+            Some("a modifier pays nothing: it has no `caps` or `ceiling`")
+        } else if !rule.stacking.is_empty() {
+            Some("a modifier is never in a stacking group")
+        } else if !rule.payer.is_empty() {
+            Some("a modifier pays nothing: it has no `payer`")
+        } else if rule.frequency != Frequency::Annual {
+            Some("a modifier applies in each year its conditions hold: no `frequency`")
+        } else {
+            None
+        };
+        match refused {
+            Some(m) => Err((m.into(), None)),
+            None => Ok(()),
+        }
     }
 
     fn input(&mut self, r: &mut InputRef) -> Result<(), ResolveError> {

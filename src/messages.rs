@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::engine::EvalError;
 use crate::inputs::{DatedAmount, InputCatalog, Value};
+pub use crate::io_words::{io_problem, Access};
 use crate::load::RuleSlot;
 use crate::money::{fen_string, group_thousands, percent, plain, wan_yuan};
 use crate::pack::*;
@@ -431,6 +432,8 @@ fn cap_scope(cap: &Cap, rule: &Rule, lang: Lang) -> &'static str {
         (Cap::PerProject(_), _, Lang::En) => "cap per project, all years",
         (Cap::LimitedTo(_), _, Lang::Zh) => "以此为限",
         (Cap::LimitedTo(_), _, Lang::En) => "limited to",
+        // After load the branch a reading takes stands in its place; the default otherwise.
+        (Cap::Reading { default, .. }, _, _) => cap_scope(default, rule, lang),
     }
 }
 
@@ -491,6 +494,8 @@ pub fn disposition_label(d: Disposition, lang: Lang) -> &'static str {
         (Disposition::Unquantified { .. }, Lang::En) => "amount not stated",
         (Disposition::InKind, Lang::Zh) => "非资金支持",
         (Disposition::InKind, Lang::En) => "support in kind",
+        (Disposition::RelaxesCeilings, Lang::Zh) => "放宽上限",
+        (Disposition::RelaxesCeilings, Lang::En) => "relaxes ceilings",
         (Disposition::Superseded, Lang::Zh) => "就高不重复",
         (Disposition::Superseded, Lang::En) => "superseded",
         (Disposition::NotClaimed, Lang::Zh) => "未申报",
@@ -518,6 +523,8 @@ pub fn benefit_label(b: Benefit, lang: Lang) -> &'static str {
         (Benefit::FeeSaving, Lang::En) => "fee saving",
         (Benefit::InKind, Lang::Zh) => "非资金支持",
         (Benefit::InKind, Lang::En) => "support in kind",
+        (Benefit::Modifier, Lang::Zh) => "调整其他项",
+        (Benefit::Modifier, Lang::En) => "modifies other lines",
     }
 }
 
@@ -533,6 +540,7 @@ pub fn line_figure(line: &Line, lang: Lang) -> String {
         }
         Disposition::Unquantified { .. } => t(lang, "金额未定", "amount not stated").to_owned(),
         Disposition::InKind => t(lang, "非资金支持", "in kind").to_owned(),
+        Disposition::RelaxesCeilings => t(lang, "不计金额", "no money").to_owned(),
         Disposition::Superseded => match (line.counted_amount(), line.ceiling) {
             (Some(a), _) => format!("({})", money(a, lang)),
             (None, Some(c)) => format!("({})", up_to(c)),
@@ -580,25 +588,54 @@ pub fn bases(report: &Report, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-/// What the per-year table's columns mean, with the definite total and the count of
-/// support in kind: printed under the table by every front end.
+/// What the per-year table's columns mean, with the definite total, the count of support
+/// in kind, the part of the ceilings whose clauses state no period, and the ceilings that
+/// are not firm bounds: printed under the table by every front end.
 pub fn summary_note(total: &crate::report::Summary, lang: Lang) -> String {
     let in_kind = total.in_kind;
+    let not_stated = total.ceiling_periods.not_stated;
+    let open = total.open_ceilings;
     match lang {
         Lang::Zh => format!(
-            "单位：元。确定可获 {}，为政策确定金额或最低额；协商额为拟给予金额，单列；仅上限为最高额，具体金额经审核确定；税费减免另计，不与资金奖补相加；金额未定为符合条件但原文未给出金额的项数{}。",
+            "单位：元。确定可获 {}，为政策确定金额或最低额；协商额为拟给予金额，单列；仅上限为最高额，具体金额经审核确定{}；税费减免另计，不与资金奖补相加；金额未定为符合条件但原文未给出金额的项数{}{}。",
             money_wan(total.definite, lang),
+            if not_stated.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    "，其中 {}出自未载明期限（每年或一次性）的条款，按年度列示，多年相加仅供参考",
+                    money_wan(not_stated, lang)
+                )
+            },
             if in_kind > 0 {
                 format!("；另有非资金支持 {in_kind} 项")
+            } else {
+                String::new()
+            },
+            if open > 0 {
+                format!("；另有 {open} 项资金奖补无确定上限（原文未设上限、可“一事一议”或上限可适当放宽），最高额合计仅供参考")
             } else {
                 String::new()
             }
         ),
         Lang::En => format!(
-            "Amounts in CNY. Definite ({}) is what the texts fix or guarantee as a minimum; offered is an officer's figure, counted apart; up to is a ceiling set on review; tax and fee benefits are never added to grants; no amount counts eligible lines whose text states none{}.",
+            "Amounts in CNY. Definite ({}) is what the texts fix or guarantee as a minimum; offered is an officer's figure, counted apart; up to is a ceiling set on review{}; tax and fee benefits are never added to grants; no amount counts eligible lines whose text states none{}{}.",
             money(total.definite, lang),
+            if not_stated.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    ", of which {} comes from clauses that state no period (per year or once): shown for each year, and summed across years for reference only",
+                    money(not_stated, lang)
+                )
+            },
             if in_kind > 0 {
                 format!("; {in_kind} more lines are support in kind")
+            } else {
+                String::new()
+            },
+            if open > 0 {
+                format!("; {open} grant lines have no firm ceiling (none stated, a case may be decided case by case above it, or it may be relaxed), so a total of ceilings is for reference only")
             } else {
                 String::new()
             }
@@ -839,6 +876,8 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 (Benefit::InKind, _, Lang::En) => "Eligible; support in kind (priority, services, a green channel), no money".to_owned(),
                 (Benefit::FeeSaving, _, Lang::Zh) => "符合条件；减免幅度按有关规定确定（原文未给出幅度）".to_owned(),
                 (Benefit::FeeSaving, _, Lang::En) => "Eligible; the saving follows the applicable rules (the text gives no figure)".to_owned(),
+                (Benefit::Modifier, _, Lang::Zh) => "不计金额".to_owned(),
+                (Benefit::Modifier, _, Lang::En) => "No money".to_owned(),
             }
         }
         Node::Part(step) => {
@@ -1159,6 +1198,67 @@ pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> 
                 (Lang::En, false) => format!("Possible overlap ({}) with {others}: no clause governs it; left out of the conservative total", g.title.en),
             }
         }
+        Node::CeilingPeriodNotStated => t(
+            lang,
+            "原文未载明该上限按年度还是按整个期限计算：按每年列示，多年相加仅供参考",
+            "The text does not say whether this ceiling is per year or for the whole period: it is shown for each year, and a sum across years is for reference only",
+        )
+        .to_owned(),
+        Node::CaseByCaseAbove { rule: slot } => {
+            let quote = &report.rule_base().rule(*slot).quote;
+            match lang {
+                Lang::Zh => format!("原文另规定：「{quote}」所示最高额仅供参考，不是确定上限"),
+                Lang::En => format!(
+                    "The text also says: 「{quote}」 (a case may be decided case by case): the ceiling shown is a reference, not a firm bound"
+                ),
+            }
+        }
+        Node::CeilingRelaxed { by } => {
+            let base = report.rule_base();
+            let (modifier, number) = (base.rule(*by), &base.documents[by.document()].number);
+            match lang {
+                Lang::Zh => format!(
+                    "依据{number} {}“{}”：上限标准可适当放宽（幅度原文未载明），所示上限仅供参考，不是确定上限",
+                    modifier.clause, modifier.title.zh
+                ),
+                Lang::En => format!(
+                    "Under {number} {} ({}): the ceiling may be relaxed (the text does not say by how much), so the ceiling shown is a reference, not a firm bound",
+                    modifier.clause, modifier.title.en
+                ),
+            }
+        }
+        Node::RelaxesCeilings { touched } => {
+            let names: Vec<String> = touched
+                .iter()
+                .filter_map(|&i| report.lines.get(i as usize))
+                .map(|l| line_name(report, l, lang))
+                .collect();
+            match (names.is_empty(), lang) {
+                (true, Lang::Zh) => "本年度没有载明上限的资金项目，无可放宽的上限；本项不计金额".to_owned(),
+                (true, Lang::En) => "No line this year has a stated ceiling to relax; this line pays nothing".to_owned(),
+                (false, Lang::Zh) => format!(
+                    "以下 {} 项的上限标准可适当放宽（幅度原文未载明），所示上限仅供参考；本项本身不计金额：{}",
+                    names.len(),
+                    names.join("、")
+                ),
+                (false, Lang::En) => format!(
+                    "The ceilings of these {} lines may be relaxed (the text does not say by how much), so each is a reference only; this line itself pays nothing: {}",
+                    names.len(),
+                    names.join("; ")
+                ),
+            }
+        }
+    }
+}
+
+/// A line as people name it: the rule's title and 文号, and its project if it has one.
+fn line_name(report: &Report, line: &Line, lang: Lang) -> String {
+    let rule = report.rule(line);
+    let number = &report.document(line).number;
+    match (report.project_name(line), lang) {
+        (Some(p), Lang::Zh) => format!("{}（{number}，项目“{p}”）", rule.title.zh),
+        (Some(p), Lang::En) => format!("{} ({number}, project {p})", rule.title.en),
+        (None, _) => rule_name(report, line.slot, lang),
     }
 }
 

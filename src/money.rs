@@ -213,15 +213,11 @@ impl NumberError {
     }
 }
 
-/// At most 80 characters of a value, for messages: longer values end in `…`.
+/// At most 80 characters of a value, for messages: control characters written out (`\n`,
+/// `\u{1b}`), and a longer value ends in `…`.
 pub fn clip(value: &str) -> String {
-    let mut chars = value.chars();
-    let head: String = chars.by_ref().take(80).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
-    }
+    let shown = crate::visible::visible(value);
+    crate::visible::elide(&shown, crate::visible::QUOTE_CHARS).into_owned()
 }
 
 /// Parses a plain decimal from a file or the command line: non-negative, thousands

@@ -293,6 +293,8 @@ pub enum Unit {
     SquareMetres,
     /// 千瓦时
     Kwh,
+    /// 千瓦 (kW): a power, e.g. a charger's power per connector
+    Kilowatts,
     /// months
     Months,
     /// a ratio written as a decimal (0.15 for 15%)
@@ -314,6 +316,8 @@ impl Unit {
             (Unit::SquareMetres, _) => "m²",
             (Unit::Kwh, Lang::Zh) => "千瓦时",
             (Unit::Kwh, Lang::En) => "kWh",
+            (Unit::Kilowatts, Lang::Zh) => "千瓦",
+            (Unit::Kilowatts, Lang::En) => "kW",
             (Unit::Months, Lang::Zh) => "个月",
             (Unit::Months, Lang::En) => "months",
             (Unit::Ratio, _) => "",
@@ -786,9 +790,24 @@ pub struct Rule {
     pub base: Option<Expr>,
     #[serde(default = "Cond::always")]
     pub eligible: Cond,
+    /// Absent only on a modifier, which pays nothing (the loader refuses a rule of any
+    /// other kind without one).
+    #[serde(default)]
     pub amount: Amount,
     #[serde(default)]
     pub caps: Vec<Cap>,
+    /// What the text says of a stated ceiling beyond its figure: required on a rule whose
+    /// amount or caps state one (最高N, N—M, 不高于X%, a cap), refused elsewhere.
+    #[serde(default)]
+    pub ceiling: Option<CeilingTerms>,
+    /// What a modifier (`benefit: Modifier`) does to other lines; only on a modifier.
+    #[serde(default)]
+    pub modifies: Option<Modifies>,
+    /// The caps whose kind a reading switches (`Cap::Reading`): at load the default takes
+    /// the cap's place in `caps` and the alternative is kept here, so every pass reads a
+    /// plain cap; an evaluation that selects the reading swaps the alternative in.
+    #[serde(skip)]
+    pub cap_readings: Vec<CapReading>,
     /// The stacking groups the rule belongs to: a name, or a list of names.
     #[serde(default, deserialize_with = "one_or_many")]
     pub stacking: Vec<String>,
@@ -824,13 +843,118 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 
 /// Kept apart in totals: grants are paid by government, tax benefits reduce tax, fee
 /// savings reduce a price someone else charges, in-kind support (a deferral, a priority, a
-/// green channel) is no money at all and never enters a total.
+/// green channel, a service provided free) is no money at all and never enters a total.
+/// A modifier pays nothing either: it changes what other lines mean (`modifies`).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 pub enum Benefit {
     Grant,
     TaxBenefit,
     FeeSaving,
     InKind,
+    Modifier,
+}
+
+/// The period a stated ceiling covers, as the text says it.
+#[derive(Clone, Copy, Debug, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(rename_all(serialize = "snake_case"))]
+pub enum CeilingPeriod {
+    /// 每年, 年度, …/年, or 每次 / 每件 (each occasion, counted in its year), or a rate of
+    /// the year's own figure: each year has its own ceiling, so ceilings of different years
+    /// add up.
+    PerYear,
+    /// 一次性, 合计, a one-time event (listing, settling) or a sum per project or unit over
+    /// its life: counted once, so adding it across years does not repeat it.
+    WholePeriod,
+    /// The text says neither: the ceiling is shown for each year, and a sum across years is
+    /// for reference only.
+    NotStated,
+}
+
+/// What the text says of a rule's stated ceiling beyond its figure.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CeilingTerms {
+    pub period: CeilingPeriod,
+    /// The rule (of the same document) whose clause lets a case be decided 一事一议 above
+    /// this ceiling, so the ceiling shown is not a firm bound.
+    #[serde(default)]
+    pub case_by_case_above: Option<RuleRef>,
+}
+
+/// A rule named by id; its place (document, rule) is filled in at load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleRef {
+    pub id: String,
+    pub document: u32,
+    pub rule: u32,
+    /// Where the id is written.
+    pub at: At,
+}
+
+impl<'de> Deserialize<'de> for RuleRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Located { text, at } = Located::deserialize(d)?;
+        Ok(RuleRef {
+            id: text,
+            document: u32::MAX,
+            rule: u32::MAX,
+            at,
+        })
+    }
+}
+
+/// A policy document named by its 文号; its index is filled in at load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentRef {
+    pub number: String,
+    pub index: u32,
+    /// Where the 文号 is written.
+    pub at: At,
+}
+
+impl<'de> Deserialize<'de> for DocumentRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Located { text, at } = Located::deserialize(d)?;
+        Ok(DocumentRef {
+            number: text,
+            index: u32::MAX,
+            at,
+        })
+    }
+}
+
+/// What a modifier does to the lines of the same firm in the same year, when its own
+/// conditions hold. It is never a line that pays, never in a total, never in a stacking
+/// group.
+#[derive(Clone, Debug, Deserialize)]
+pub enum Modifies {
+    /// 适当放宽…上限标准: the stated ceiling of every paying line it touches may be relaxed,
+    /// by an amount the text does not state, so it is a reference, not a firm bound.
+    RelaxCeilings {
+        /// Which lines: those of a rule that states a ceiling and matches any target.
+        touches: Vec<Target>,
+    },
+}
+
+/// Which rules a modifier reaches.
+#[derive(Clone, Debug, Deserialize)]
+pub enum Target {
+    /// Every rule of this kind of benefit (`Grant` for 专项资金).
+    Benefit(Benefit),
+    /// Every rule of this document.
+    Document(DocumentRef),
+    /// This rule.
+    Rule(RuleRef),
+}
+
+/// A cap whose kind a reading switches, kept beside the rule after load.
+#[derive(Clone, Debug)]
+pub struct CapReading {
+    /// Index into the rule's `caps`, where the default sits.
+    pub index: u8,
+    pub id: String,
+    pub default: Cap,
+    pub alternative: Cap,
 }
 
 /// What one line of the breakdown is about.
@@ -966,7 +1090,7 @@ pub enum RateKind {
 }
 
 /// How much a rule pays, as the text states it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Default)]
 pub enum Amount {
     /// rate × base.
     Rate {
@@ -993,7 +1117,8 @@ pub enum Amount {
         max_count: Option<Dec>,
         each: Box<Amount>,
     },
-    /// A component the text names without a figure (inside a `Sum`).
+    /// A component the text names without a figure (inside a `Sum`); a modifier's amount.
+    #[default]
     Open,
 }
 
@@ -1024,6 +1149,26 @@ pub enum Cap {
     PerProject(Dec),
     /// Limited to a figure of the inputs (the year's tax payable).
     LimitedTo(Expr),
+    /// The default reading's kind of cap, or the alternative's when the user selects `id`
+    /// (每个单位…最高N: per year by default, for the whole period as the alternative).
+    Reading {
+        id: String,
+        default: Box<Cap>,
+        alternative: Box<Cap>,
+    },
+}
+
+impl Cap {
+    /// The stated limit, if the cap states one (not `LimitedTo`).
+    pub fn stated_limit(&self) -> Option<Dec> {
+        match self {
+            Cap::PerLine(l) | Cap::PerSubjectYear(l) | Cap::PerSubject(l) | Cap::PerProject(l) => {
+                Some(*l)
+            }
+            Cap::LimitedTo(_) => None,
+            Cap::Reading { default, .. } => default.stated_limit(),
+        }
+    }
 }
 
 /// A hand-computed case that runs under `cargo test` and `incentives check`.
@@ -1104,6 +1249,13 @@ pub struct Expect {
     /// Whether the line counts in the totals (false: left out as an ungoverned overlap).
     #[serde(default)]
     pub counted: Option<bool>,
+    /// Whether the ceiling shown is not a firm bound (一事一议 above it, or relaxed by a
+    /// modifier).
+    #[serde(default)]
+    pub ceiling_open: Option<bool>,
+    /// The modifier that relaxes the line's ceiling.
+    #[serde(default)]
+    pub relaxed_by: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------

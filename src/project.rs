@@ -276,9 +276,65 @@ pub enum ProjectErrorKind {
         year: u16,
         first: (usize, usize),
     },
+    /// The file cannot be read (it does not exist, is a folder, is not permitted …).
+    Unreadable {
+        kind: std::io::ErrorKind,
+        /// The system's own words, for a kind the message does not name.
+        detail: String,
+    },
+    /// Larger than [`MAX_PROJECT_BYTES`]: refused before it is read. The size, where the
+    /// file has one (a pipe or a device is only known to be larger).
+    TooLarge {
+        bytes: Option<u64>,
+    },
+    /// Not UTF-8 text (placed at the first byte that is not).
+    NotUtf8,
+    /// More than [`MAX_PROJECTS`] projects (placed at the first one past the limit).
+    TooManyProjects,
+    /// More than [`MAX_OFFERS`] offers (placed at the first one past the limit).
+    TooManyOffers,
+    /// Brackets nested deeper than [`MAX_DEPTH`] (a file needs seven).
+    TooDeep,
+    /// More than [`MAX_YEARS`] years in all, the firm's and every project's (placed at the
+    /// first year past the limit).
+    TooManyYears,
+    /// A firm name, project id or project name longer than [`MAX_NAME_CHARS`].
+    NameTooLong {
+        field: &'static str,
+        chars: usize,
+    },
     /// Internal to re-reading a file to find where an item starts.
     #[doc(hidden)]
     Marker,
+}
+
+/// The largest project file read: 64 MiB. A district's register of 100,000 projects over
+/// three years is about 30 MiB; a larger file is refused before it is read, so choosing the
+/// wrong file (a video, a disk image) costs nothing.
+pub const MAX_PROJECT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most projects one file holds (a district's whole register): each is evaluated
+/// against every rule in every year.
+pub const MAX_PROJECTS: usize = 100_000;
+
+/// The most offers one file holds.
+pub const MAX_OFFERS: usize = 2000;
+
+/// The most levels of brackets a project file nests: a dated entry, the deepest thing it
+/// holds, sits at the seventh.
+pub const MAX_DEPTH: usize = 32;
+
+/// The most years one file gives, the firm's and every project's together: each is
+/// evaluated against every rule (100,000 projects over four years fit).
+pub const MAX_YEARS: usize = 400_000;
+
+/// The longest firm name, project id or project name, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// A size in MiB with one decimal, for messages (integer arithmetic, rounded down).
+fn mib(bytes: u64) -> String {
+    let tenths = bytes / (1024 * 1024 / 10);
+    format!("{}.{} MiB", tenths / 10, tenths % 10)
 }
 
 /// Where in the file a key sits, for messages.
@@ -321,8 +377,8 @@ const OFFER_FIELDS: &[&str] = &["rule", "project", "year", "amount"];
 
 fn syntax_zh(detail: &str) -> String {
     let d = detail;
-    let said = if d.contains("Unexpected end of RON") {
-        "文件意外结束（可能缺少右括号）".to_owned()
+    let said = if d.contains("ends too early") {
+        "意外结束（可能缺少右括号）".to_owned()
     } else if d.contains("Expected comma") {
         "此处缺少逗号".to_owned()
     } else if d.contains("Expected closing") || d.contains("end") && d.contains("Expected") {
@@ -331,6 +387,8 @@ fn syntax_zh(detail: &str) -> String {
         "此处缺少冒号".to_owned()
     } else if d.contains("Expected string") {
         "此处应为带引号的字符串".to_owned()
+    } else if d.contains("nests deeper than") {
+        "此处括号嵌套过深".to_owned()
     } else {
         format!("格式有误（{}）", clip(d))
     };
@@ -476,6 +534,62 @@ impl ProjectErrorKind {
                     )
                 }
             }
+            K::Unreadable { kind, detail } if zh => format!(
+                "无法读取项目文件：{}",
+                crate::io_words::io_problem(*kind, detail, crate::io_words::Access::ReadFile, lang)
+            ),
+            K::Unreadable { kind, detail } => format!(
+                "cannot read the project file: {}",
+                crate::io_words::io_problem(*kind, detail, crate::io_words::Access::ReadFile, lang)
+            ),
+            K::TooLarge { bytes } => {
+                let size = match (bytes, zh) {
+                    (Some(b), _) => mib(*b),
+                    (None, true) => format!("超过 {}", mib(MAX_PROJECT_BYTES)),
+                    (None, false) => format!("more than {}", mib(MAX_PROJECT_BYTES)),
+                };
+                if zh {
+                    format!(
+                        "项目文件过大（{size}），上限为 {}：是否选错了文件？",
+                        mib(MAX_PROJECT_BYTES)
+                    )
+                } else {
+                    format!(
+                        "the project file is too large ({size}; at most {}): is it the right file?",
+                        mib(MAX_PROJECT_BYTES)
+                    )
+                }
+            }
+            K::NotUtf8 if zh => "项目文件不是 UTF-8 编码的文本：请以 UTF-8 编码保存".into(),
+            K::NotUtf8 => "the project file is not UTF-8 text: save it as UTF-8".into(),
+            K::TooManyProjects if zh => {
+                format!("项目过多：一个项目文件最多 {MAX_PROJECTS} 个项目")
+            }
+            K::TooManyProjects => {
+                format!("too many projects: a project file holds at most {MAX_PROJECTS}")
+            }
+            K::TooManyOffers if zh => {
+                format!("拟给予额过多：一个项目文件最多 {MAX_OFFERS} 项")
+            }
+            K::TooManyOffers => {
+                format!("too many offers: a project file holds at most {MAX_OFFERS}")
+            }
+            K::TooDeep if zh => format!("项目文件此处括号嵌套超过 {MAX_DEPTH} 层"),
+            K::TooDeep => {
+                format!("the project file nests brackets deeper than {MAX_DEPTH} levels here")
+            }
+            K::TooManyYears if zh => format!(
+                "年度数据过多：一个项目文件最多 {MAX_YEARS} 个年度（企业与各项目的年度合计）"
+            ),
+            K::TooManyYears => format!(
+                "too many years: a project file gives at most {MAX_YEARS} (the firm's and every project's together)"
+            ),
+            K::NameTooLong { field, chars } if zh => {
+                format!("`{field}` 过长（{chars} 个字符），最多 {MAX_NAME_CHARS} 个字符")
+            }
+            K::NameTooLong { field, chars } => {
+                format!("`{field}` is too long ({chars} characters; at most {MAX_NAME_CHARS})")
+            }
             K::Marker => String::new(),
         }
     }
@@ -501,22 +615,93 @@ impl std::error::Error for ProjectErrorKind {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProjectError {
     pub file: String,
+    /// 1-based; 0 when the error concerns the whole file (it cannot be read, it is too
+    /// large), which is then named without a position.
     pub line: usize,
     pub col: usize,
     pub kind: ProjectErrorKind,
 }
 
 impl ProjectError {
-    /// `file:line:col: message`, on one line, in the given language.
+    /// `file:line:col: message` (`file: message` for the whole file), on one line, in the
+    /// given language: control characters from the file or its name are written out, and a
+    /// quoted value shows at most 80 characters.
     pub fn render(&self, lang: Lang) -> String {
-        let message: String = self
-            .kind
-            .message(lang)
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        format!("{}:{}:{}: {message}", self.file, self.line, self.col)
+        let message = self.kind.message(lang);
+        let line = if self.line == 0 {
+            format!("{}: {message}", self.file)
+        } else {
+            format!("{}:{}:{}: {message}", self.file, self.line, self.col)
+        };
+        crate::visible::one_line_error(&line)
     }
+
+    fn whole_file(file: &str, kind: ProjectErrorKind) -> ProjectError {
+        ProjectError {
+            file: file.to_owned(),
+            line: 0,
+            col: 0,
+            kind,
+        }
+    }
+}
+
+/// Reads a project file's text: one larger than [`MAX_PROJECT_BYTES`] is refused before it
+/// is read (and a device or pipe is read no further than that), and one that is not UTF-8
+/// is refused at the line and column of its first bad byte. `file` names it in errors.
+pub fn read_project_text(path: &std::path::Path, file: &str) -> Result<String, ProjectError> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        ProjectError::whole_file(
+            file,
+            ProjectErrorKind::Unreadable {
+                kind: e.kind(),
+                detail: e.to_string(),
+            },
+        )
+    };
+    let opened = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = opened.metadata().map_err(unreadable)?;
+    if meta.is_dir() {
+        return Err(ProjectError::whole_file(
+            file,
+            ProjectErrorKind::Unreadable {
+                kind: std::io::ErrorKind::IsADirectory,
+                detail: String::new(),
+            },
+        ));
+    }
+    if meta.len() > MAX_PROJECT_BYTES {
+        return Err(ProjectError::whole_file(
+            file,
+            ProjectErrorKind::TooLarge {
+                bytes: Some(meta.len()),
+            },
+        ));
+    }
+    let mut bytes = Vec::new();
+    opened
+        .take(MAX_PROJECT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_PROJECT_BYTES {
+        // A pipe or a device, whose size is not known beforehand.
+        return Err(ProjectError::whole_file(
+            file,
+            ProjectErrorKind::TooLarge { bytes: None },
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..good]);
+        let (line, col) = line_col(&text, good);
+        ProjectError {
+            file: file.to_owned(),
+            line,
+            col,
+            kind: ProjectErrorKind::NotUtf8,
+        }
+    })
 }
 
 /// In Chinese, the default language of the product.
@@ -543,6 +728,8 @@ struct Reader<'c> {
     catalog: &'c InputCatalog,
     error: RefCell<Option<ProjectErrorKind>>,
     stop: Option<Stop>,
+    /// Year entries read so far, the firm's and every project's.
+    years: std::cell::Cell<usize>,
 }
 
 impl Reader<'_> {
@@ -550,6 +737,15 @@ impl Reader<'_> {
         let text = kind.message(Lang::En);
         *self.error.borrow_mut() = Some(kind);
         E::custom(text)
+    }
+
+    /// A name or id, refused past [`MAX_NAME_CHARS`].
+    fn name<E: de::Error>(&self, field: &'static str, text: String) -> Result<String, E> {
+        let chars = text.chars().count();
+        if chars > MAX_NAME_CHARS {
+            return Err(self.fail(ProjectErrorKind::NameTooLong { field, chars }));
+        }
+        Ok(text)
     }
 }
 
@@ -646,7 +842,7 @@ impl<'de> Visitor<'de> for SubjectSeed<'_, '_> {
         let mut years = BTreeMap::new();
         while let Some(key) = fields.next(r, &mut map)? {
             match key.as_str() {
-                "name" => name = Some(map.next_value::<String>()?),
+                "name" => name = Some(r.name("name", map.next_value::<String>()?)?),
                 "inputs" => inputs = map.next_value_seed(InputsSeed(r, PhantomData, None))?,
                 "years" => years = map.next_value_seed(YearsSeed(r, PhantomData))?,
                 _ => {
@@ -747,10 +943,18 @@ impl<'de> Visitor<'de> for ProjectVisitor<'_, '_> {
             if first && r.stop == Some(Stop::Project(self.1)) {
                 return Err(r.fail(ProjectErrorKind::Marker));
             }
+            if first && self.1 >= MAX_PROJECTS {
+                return Err(r.fail(ProjectErrorKind::TooManyProjects));
+            }
             first = false;
             match key.as_str() {
-                "id" => id = Some(map.next_value::<String>()?),
-                "name" => name = map.next_value::<Option<String>>()?,
+                "id" => id = Some(r.name("id", map.next_value::<String>()?)?),
+                "name" => {
+                    name = match map.next_value::<Option<String>>()? {
+                        Some(n) => Some(r.name("name", n)?),
+                        None => None,
+                    }
+                }
                 "inputs" => inputs = map.next_value_seed(InputsSeed(r, PhantomData, None))?,
                 "years" => years = map.next_value_seed(YearsSeed(r, PhantomData))?,
                 "industry" | "kind" | "district" => {
@@ -814,6 +1018,9 @@ impl<'de> Visitor<'de> for OfferVisitor<'_, '_> {
         while let Some(key) = fields.next(r, &mut map)? {
             if first && r.stop == Some(Stop::Offer(self.1)) {
                 return Err(r.fail(ProjectErrorKind::Marker));
+            }
+            if first && self.1 >= MAX_OFFERS {
+                return Err(r.fail(ProjectErrorKind::TooManyOffers));
             }
             first = false;
             match key.as_str() {
@@ -1091,6 +1298,10 @@ impl<'de, S: ScopeMarker> Visitor<'de> for YearsSeed<'_, '_, S> {
         let mut years = BTreeMap::new();
         while let Some(raw) = map.next_key::<RawValue>()? {
             let year = year_of(&raw).map_err(|k| r.fail(k))?;
+            r.years.set(r.years.get() + 1);
+            if r.years.get() > MAX_YEARS {
+                return Err(r.fail(ProjectErrorKind::TooManyYears));
+            }
             if years.contains_key(&year) {
                 return Err(r.fail(ProjectErrorKind::DuplicateKey {
                     key: year.0.to_string(),
@@ -1122,23 +1333,55 @@ fn read(
         catalog,
         error: RefCell::new(None),
         stop,
+        years: std::cell::Cell::new(0),
     };
     ron_options()
+        .with_recursion_limit(MAX_DEPTH)
         .from_str_seed(text, FileSeed(&reader))
         .map_err(|e| {
-            let kind = reader
+            let mut kind = reader
                 .error
                 .borrow_mut()
                 .take()
                 .unwrap_or_else(|| ron_error(&e.code));
             let (mut line, mut col) = (e.span.start.line, e.span.start.col);
-            if let ProjectErrorKind::BadValue { written, .. } = &kind {
+            if e.code == ron::Error::TrailingCharacters {
+                // The reader stops at the closing bracket: point at the text after it.
+                let at = offset_of(text, line, col);
+                (line, col) = line_col(text, next_token(text, at));
+            }
+            if matches!(kind, ProjectErrorKind::NameTooLong { .. }) {
+                // The reader stands just past the name (and its comma): point at its start.
+                let end = offset_of(text, line, col);
+                (line, col) = line_col(text, value_start(text, end));
+            }
+            if let ProjectErrorKind::BadValue {
+                written, problem, ..
+            } = &mut kind
+            {
                 // The reader stands near the value it handed over (just past it, or past
                 // the comma after an entry's date): point at the value as written, else
                 // at the start of the token before the reader.
                 let end = offset_of(text, line, col);
                 let at = written_near(text, end, written).unwrap_or_else(|| value_start(text, end));
                 (line, col) = line_col(text, at);
+                if **problem == ValueError::Float {
+                    // A whole number past what the reader holds exactly arrives as a float:
+                    // it is too large, and is quoted as written, not as the reader rounded it.
+                    let token: String = text
+                        .get(at..)
+                        .unwrap_or("")
+                        .chars()
+                        .take_while(|c| {
+                            c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_')
+                        })
+                        .collect();
+                    let digits = token.chars().filter(char::is_ascii_digit).count();
+                    if digits > 28 && !token.contains(['.', 'e', 'E']) {
+                        **problem = ValueError::Number(NumberError::TooLarge);
+                        *written = clip(&token);
+                    }
+                }
             }
             ProjectError {
                 file: file.into(),
@@ -1147,6 +1390,22 @@ fn read(
                 kind,
             }
         })
+}
+
+/// The first byte at or after `at` that is neither blank nor in a comment.
+fn next_token(text: &str, mut at: usize) -> usize {
+    loop {
+        let rest = text.get(at..).unwrap_or("");
+        let trimmed = rest.trim_start();
+        at += rest.len() - trimmed.len();
+        if trimmed.starts_with("//") {
+            at += trimmed.find('\n').unwrap_or(trimmed.len());
+        } else if let Some(body) = trimmed.strip_prefix("/*") {
+            at += body.find("*/").map_or(trimmed.len(), |i| i + 4);
+        } else {
+            return at;
+        }
+    }
 }
 
 /// Where `written` (a value as the file writes it) last occurs up to just past `end`: the
@@ -1162,9 +1421,12 @@ fn written_near(text: &str, end: usize, written: &str) -> Option<usize> {
     text[..limit].rfind(written)
 }
 
-/// The start of the value token that ends at byte `end` (a string, number or word).
+/// The start of the value token that ends at byte `end` (a string, number or word); the
+/// comma the reader may have taken after it is stepped over.
 fn value_start(text: &str, end: usize) -> usize {
-    let before = text.get(..end).unwrap_or("");
+    let before = text.get(..end).unwrap_or("").trim_end();
+    let before = before.strip_suffix(',').unwrap_or(before).trim_end();
+    let end = before.len();
     if let Some(inner) = before.strip_suffix('"') {
         // Back to the opening quote, past escaped quotes.
         let bytes = inner.as_bytes();
@@ -1210,13 +1472,14 @@ fn value_start(text: &str, end: usize) -> usize {
 fn ron_error(code: &ron::Error) -> ProjectErrorKind {
     use ron::Error as E;
     match code {
+        E::ExceededRecursionLimit => ProjectErrorKind::TooDeep,
         E::DuplicateStructField { field, .. } => ProjectErrorKind::DuplicateKey {
             key: (*field).to_owned(),
         },
         E::InvalidValueForType { expected, found } => {
             ProjectErrorKind::Syntax(format!("expected {expected}, found {found}"))
         }
-        other => ProjectErrorKind::Syntax(other.to_string()),
+        other => ProjectErrorKind::Syntax(crate::load::reader_problem(other, "file")),
     }
 }
 
@@ -1323,6 +1586,15 @@ impl At<'_> {
             At::ProjectYear { .. } => Scope::ProjectYear,
         }
     }
+}
+
+/// A project id the reader would take back: at most [`MAX_NAME_CHARS`] characters.
+fn id_fits(id: &str) -> Result<(), ProjectErrorKind> {
+    let chars = id.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(ProjectErrorKind::NameTooLong { field: "id", chars });
+    }
+    Ok(())
 }
 
 fn year_key(year: u16) -> Result<Year, ProjectErrorKind> {
@@ -1519,6 +1791,21 @@ impl ProjectFile {
         self.put(at, slot, checked)
     }
 
+    /// A year already there, or room for one more under [`MAX_YEARS`].
+    fn room_for_year(&self, project: Option<&str>, year: Year) -> Result<(), ProjectErrorKind> {
+        let there = match project {
+            None => self.subject.years.contains_key(&year),
+            Some(p) => self.project(p).is_some_and(|p| p.years.contains_key(&year)),
+        };
+        let count =
+            self.subject.years.len() + self.projects.iter().map(|p| p.years.len()).sum::<usize>();
+        if there || count < MAX_YEARS {
+            Ok(())
+        } else {
+            Err(ProjectErrorKind::TooManyYears)
+        }
+    }
+
     fn put(&mut self, at: At, slot: usize, value: Value) -> Result<(), ProjectErrorKind> {
         match at {
             At::Subject => {
@@ -1526,6 +1813,7 @@ impl ProjectFile {
             }
             At::SubjectYear { year } => {
                 let y = year_key(year)?;
+                self.room_for_year(None, y)?;
                 self.subject.years.entry(y).or_default().insert(slot, value);
             }
             At::Project { project } => {
@@ -1533,6 +1821,7 @@ impl ProjectFile {
             }
             At::ProjectYear { project, year } => {
                 let y = year_key(year)?;
+                self.room_for_year(Some(project), y)?;
                 self.project_mut(project)?
                     .years
                     .entry(y)
@@ -1578,6 +1867,10 @@ impl ProjectFile {
         if self.project(id).is_some() {
             return Err(ProjectErrorKind::ProjectExists { id: id.to_owned() });
         }
+        if self.projects.len() >= MAX_PROJECTS {
+            return Err(ProjectErrorKind::TooManyProjects);
+        }
+        id_fits(id)?;
         self.projects.push(Project {
             id: id.to_owned(),
             name: None,
@@ -1608,6 +1901,7 @@ impl ProjectFile {
                 id: new_id.to_owned(),
             });
         }
+        id_fits(new_id)?;
         self.project_mut(id)?.id = new_id.to_owned();
         for o in &mut self.offers {
             if o.project.as_deref() == Some(id) {
@@ -1621,6 +1915,7 @@ impl ProjectFile {
     /// left as it is.
     pub fn add_year(&mut self, project: Option<&str>, year: u16) -> Result<(), ProjectErrorKind> {
         let y = year_key(year)?;
+        self.room_for_year(project, y)?;
         match project {
             None => {
                 self.subject.years.entry(y).or_default();
@@ -1663,19 +1958,25 @@ impl ProjectFile {
         if self.projects.is_empty() && self.subject.years.is_empty() {
             return Err((None, ProjectErrorKind::NothingToEvaluate));
         }
+        // Linear in the number of projects: a district's register holds 100,000.
+        let mut ids: std::collections::HashSet<&str> =
+            std::collections::HashSet::with_capacity(self.projects.len());
+        let required: Vec<usize> = (0..catalog.decls.len())
+            .filter(|&slot| {
+                let d = &catalog.decls[slot];
+                d.required && d.scope == Scope::Project && catalog.defaults[slot].is_none()
+            })
+            .collect();
         for (i, p) in self.projects.iter().enumerate() {
             let here = |k| (Some(Item2::Project(i)), k);
-            if self.projects[..i].iter().any(|q| q.id == p.id) {
+            if !ids.insert(p.id.as_str()) {
                 return Err(here(ProjectErrorKind::DuplicateProject {
                     id: p.id.clone(),
                 }));
             }
-            for (slot, d) in catalog.decls.iter().enumerate() {
-                if d.required
-                    && d.scope == Scope::Project
-                    && catalog.defaults[slot].is_none()
-                    && p.inputs.get(slot).is_none()
-                {
+            for &slot in &required {
+                let d = &catalog.decls[slot];
+                if p.inputs.get(slot).is_none() {
                     return Err(here(ProjectErrorKind::MissingRequired {
                         project: p.id.clone(),
                         input: d.id.clone(),
@@ -1690,7 +1991,7 @@ impl ProjectFile {
         }
         for (i, o) in self.offers.iter().enumerate() {
             if let Some(p) = &o.project {
-                if self.project(p).is_none() {
+                if !ids.contains(p.as_str()) {
                     return Err((
                         Some(Item2::Offer(i)),
                         ProjectErrorKind::UnknownProject { project: p.clone() },

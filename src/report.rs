@@ -12,7 +12,9 @@ use serde::Serialize;
 use crate::inputs::Value;
 use crate::load::{RuleBase, RuleSlot};
 use crate::money::round_fen;
-use crate::pack::{Benefit, Date, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup};
+use crate::pack::{
+    Benefit, CeilingPeriod, Date, Document, RateKind, ReadingDecl, Rule, Site, StackingGroup,
+};
 pub use crate::status::Status;
 
 /// The options that change the figures; every output names them.
@@ -209,6 +211,23 @@ pub enum Node {
         with: Vec<RuleSlot>,
         counted: bool,
     },
+    /// The text does not say whether the ceiling is per year or for the whole period.
+    CeilingPeriodNotStated,
+    /// The same clause lets a case be decided 一事一议 above the ceiling (`rule` says so):
+    /// the ceiling shown is a reference, not a firm bound.
+    CaseByCaseAbove {
+        rule: RuleSlot,
+    },
+    /// The modifier `by` holds for the firm this year and relaxes this line's ceiling by an
+    /// amount the text does not state: the ceiling shown is a reference, not a firm bound.
+    CeilingRelaxed {
+        by: RuleSlot,
+    },
+    /// This modifier's conditions hold: it relaxes the ceilings of the lines `touched`
+    /// (indices into the report's `lines`).
+    RelaxesCeilings {
+        touched: Vec<u32>,
+    },
 }
 
 /// What decides a pair of lines of one stacking group in a year: the group's governing
@@ -325,6 +344,8 @@ pub enum Disposition {
     },
     /// 非资金支持: priority, services, a green channel; no money.
     InKind,
+    /// A modifier whose conditions hold: it relaxes other lines' ceilings and pays nothing.
+    RelaxesCeilings,
     /// 就高不就低: a higher line of the same kind is paid instead.
     Superseded,
     /// The project gave none of the facts the rule rewards.
@@ -349,6 +370,7 @@ impl Disposition {
             Disposition::CeilingOnly => "ceiling_only",
             Disposition::Unquantified { .. } => "unquantified",
             Disposition::InKind => "in_kind",
+            Disposition::RelaxesCeilings => "relaxes_ceilings",
             Disposition::Superseded => "superseded",
             Disposition::NotClaimed => "not_claimed",
             Disposition::Ineligible => "ineligible",
@@ -367,6 +389,7 @@ impl Disposition {
                 | Disposition::CeilingOnly
                 | Disposition::Unquantified { .. }
                 | Disposition::InKind
+                | Disposition::RelaxesCeilings
                 | Disposition::Superseded
         )
     }
@@ -405,6 +428,9 @@ pub struct Line {
     pub partial_year: bool,
     /// The line is in an ungoverned overlap and is left out of the conservative totals.
     pub overlap_excluded: bool,
+    /// The ceiling shown is a reference, not a firm bound: the clause allows 一事一议 above
+    /// it, or a modifier relaxes it.
+    pub ceiling_open: bool,
     /// Index into the rule's `payer`.
     pub payer: Option<u8>,
     /// The line's nodes in [`Report::nodes`]; [`Report::trace`] gives them.
@@ -414,8 +440,12 @@ pub struct Line {
 /// The node of `nodes` (a line's trace) that decides why a line of `status` pays nothing:
 /// the first failed eligibility condition (a failed `Any` or `Not` as a whole), or, when no
 /// tier was reached, the lowest tier's failed condition (the threshold the project came
-/// nearest to).
+/// nearest to). A line the project is eligible for has none, even where a tier or a part
+/// of its amount failed on the way.
 pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
+    if status.eligible() {
+        return None;
+    }
     let first_failed = |from: usize, to: usize| -> Option<usize> {
         let mut i = from;
         while i < to {
@@ -448,12 +478,6 @@ pub fn decisive(nodes: &[Node], status: Status) -> Option<usize> {
         return first_failed(0, first_tier)
             .or_else(|| first_failed(last_tier + 1, no_tier))
             .or(Some(no_tier));
-    }
-    if matches!(
-        status,
-        Status::Granted | Status::CeilingOnly | Status::Unquantified
-    ) {
-        return None;
     }
     if status == Status::Ineligible {
         // A cap shared across projects or years that is already used up.
@@ -504,10 +528,29 @@ pub struct Summary {
     pub unquantified: usize,
     /// 非资金支持: eligible support in kind.
     pub in_kind: usize,
+    /// `ceilings` by the period its clauses state; the three add up to `ceilings`.
+    pub ceiling_periods: CeilingPeriods,
     /// The most the grants can pay: every paying grant's ceiling (its amount where the
-    /// text states no ceiling; `open_ceilings` counts those).
+    /// text states no ceiling).
     pub grant_ceiling_total: Decimal,
+    /// The part of `grant_ceiling_total` from clauses that state no period: summed across
+    /// years for reference only.
+    pub grant_ceiling_not_stated: Decimal,
+    /// Paying grants whose ceiling is not a firm bound, so `grant_ceiling_total` is not one
+    /// either: the text states no ceiling, lets a case be decided 一事一议 above it, or a
+    /// modifier relaxes it.
     pub open_ceilings: usize,
+}
+
+/// Ceilings kept apart by the period their clauses state ([`CeilingPeriod`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CeilingPeriods {
+    /// 每年, 年度, 每次: each year its own ceiling, so years add up.
+    pub per_year: Decimal,
+    /// One-time or for the whole period: counted once.
+    pub whole_period: Decimal,
+    /// The clause states no period: summed across years for reference only.
+    pub not_stated: Decimal,
 }
 
 /// A total past 28 digits: refused rather than clamped.
@@ -542,14 +585,29 @@ impl Summary {
                 .ok_or(TotalTooLarge)?;
             Ok(())
         };
-        let benefit = base.rule(l.slot).benefit;
+        let rule = base.rule(l.slot);
+        let benefit = rule.benefit;
+        // A rule that states no ceiling has none to label (a fixed sum's figure is its amount).
+        let period = rule
+            .ceiling
+            .as_ref()
+            .map_or(CeilingPeriod::NotStated, |c| c.period);
         match (l.disposition, benefit) {
+            (Disposition::RelaxesCeilings, _) | (_, Benefit::Modifier) => {}
             (Disposition::Unquantified { .. }, _) => self.unquantified += 1,
             (Disposition::InKind, _) => self.in_kind += 1,
             (_, Benefit::InKind) => {}
             (Disposition::Definite, Benefit::Grant) => add(&mut self.definite, l.amount)?,
             (Disposition::Offered, Benefit::Grant) => add(&mut self.offered, l.offered)?,
-            (Disposition::CeilingOnly, Benefit::Grant) => add(&mut self.ceilings, l.ceiling)?,
+            (Disposition::CeilingOnly, Benefit::Grant) => {
+                add(&mut self.ceilings, l.ceiling)?;
+                let part = match period {
+                    CeilingPeriod::PerYear => &mut self.ceiling_periods.per_year,
+                    CeilingPeriod::WholePeriod => &mut self.ceiling_periods.whole_period,
+                    CeilingPeriod::NotStated => &mut self.ceiling_periods.not_stated,
+                };
+                add(part, l.ceiling)?
+            }
             (Disposition::Definite | Disposition::Offered, _) => {
                 add(&mut self.tax_and_fees, l.counted_amount())?
             }
@@ -558,7 +616,15 @@ impl Summary {
         }
         if benefit == Benefit::Grant && l.status.pays() {
             match l.ceiling {
-                Some(c) => add(&mut self.grant_ceiling_total, Some(c))?,
+                Some(c) => {
+                    add(&mut self.grant_ceiling_total, Some(c))?;
+                    if rule.ceiling.is_some() && period == CeilingPeriod::NotStated {
+                        add(&mut self.grant_ceiling_not_stated, Some(c))?;
+                    }
+                    if l.ceiling_open {
+                        self.open_ceilings += 1;
+                    }
+                }
                 None => {
                     self.open_ceilings += 1;
                     add(&mut self.grant_ceiling_total, l.counted_amount())?

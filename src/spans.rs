@@ -12,8 +12,10 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::value::{MapAccessDeserializer, StrDeserializer};
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::value::{
+    MapAccessDeserializer, SeqDeserializer, StrDeserializer, StringDeserializer,
+};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 /// Where a value was written. While a file is parsed it holds the parser's slice address;
@@ -123,13 +125,15 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Where the fields of one struct were written: each field name's place, and the place of
-/// the value that names the struct (a rule's `id`, an example's `name`).
+/// Where the fields of one struct were written: each field name's place, the place of
+/// the value that names the struct (a rule's `id`, an example's `name`), and of each string
+/// of a list field (a rule's `lead` and `stacking`).
 #[derive(Clone, Debug, Default)]
 pub struct Spans {
     name: At,
     first: At,
     fields: Vec<(&'static str, At)>,
+    items: Vec<(&'static str, At)>,
 }
 
 /// Places are not part of a value, as for [`At`].
@@ -156,10 +160,20 @@ impl Spans {
             .or(self.at())
     }
 
+    /// Where string `i` of list field `field` is written; the field's place if unknown.
+    pub fn item(&self, field: &str, i: usize) -> At {
+        self.items
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .nth(i)
+            .map_or(At::default(), |(_, at)| *at)
+            .or(self.field(field))
+    }
+
     pub(crate) fn place(&mut self, index: &LineIndex) {
         index.place(&mut self.name);
         index.place(&mut self.first);
-        for (_, at) in &mut self.fields {
+        for (_, at) in self.fields.iter_mut().chain(&mut self.items) {
             index.place(at);
         }
     }
@@ -199,6 +213,44 @@ impl<'de> Deserialize<'de> for Located {
             }
         }
         d.deserialize_str(V)
+    }
+}
+
+/// A string, or a list of strings (a rule's `stacking`), each with its place.
+enum OneOrList {
+    One(Located),
+    List(Vec<Located>),
+}
+
+impl<'de> Deserialize<'de> for OneOrList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<OneOrList, E> {
+                Ok(OneOrList::One(Located {
+                    text: v.to_owned(),
+                    at: At::read(v),
+                }))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrList, E> {
+                Ok(OneOrList::One(Located {
+                    text: v.to_owned(),
+                    at: At::default(),
+                }))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrList, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Located>()? {
+                    items.push(item);
+                }
+                Ok(OneOrList::List(items))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -242,10 +294,14 @@ pub(crate) trait Spanned: Sized {
     const NAME: &'static str;
     /// A string field whose value names the struct; its place is the struct's place.
     const NAMED_BY: Option<&'static str>;
-    /// Errors inside the struct name it (a rule's id), see [`split_named`].
+    /// Errors inside the struct name it (a rule's id), see [`naming`].
     const NAMES_ERRORS: bool;
     /// The fields whose places are kept.
     const FIELDS: &'static [&'static str];
+    /// Fields holding a list of strings, each string's place kept.
+    const LISTS: &'static [&'static str] = &[];
+    /// Fields holding a string or a list of strings, each string's place kept.
+    const ONE_OR_LIST: &'static [&'static str] = &[];
     fn derived<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
     fn spans_mut(&mut self) -> &mut Spans;
 }
@@ -278,29 +334,37 @@ impl<'de, T: Spanned> Visitor<'de> for SpannedVisitor<T> {
         }));
         match read {
             Ok(mut value) => {
+                if T::NAMES_ERRORS {
+                    NAMING.with(|n| n.borrow_mut().take());
+                }
                 *value.spans_mut() = spans;
                 Ok(value)
             }
-            Err(e) => match name {
-                Some(n) if T::NAMES_ERRORS => Err(de::Error::custom(format!(
-                    "{NAMED}{}{NAMED}{e}",
-                    n.replace(NAMED, "")
-                ))),
-                _ => Err(e),
-            },
+            Err(e) => {
+                if T::NAMES_ERRORS {
+                    NAMING.with(|n| *n.borrow_mut() = name);
+                }
+                Err(e)
+            }
         }
     }
 }
 
-/// Separates the name of the struct an error arose in from the message.
-const NAMED: char = '\u{1}';
+thread_local! {
+    /// While one file is parsed, the name of the struct that names its errors (a rule's
+    /// id) an error arose in. The parser's error keeps its own kind and place, and this
+    /// side note its rule, so nothing is wrapped or reworded.
+    static NAMING: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
 
-/// `(Some(name), message)` for an error raised inside a struct that names its errors.
-pub(crate) fn split_named(message: &str) -> (Option<&str>, &str) {
-    message
-        .strip_prefix(NAMED)
-        .and_then(|m| m.split_once(NAMED))
-        .map_or((None, message), |(name, rest)| (Some(name), rest))
+/// Runs one parse; on failure, also the name of the rule the error arose in, if it was
+/// read before the error.
+pub(crate) fn naming<T, E>(parse: impl FnOnce() -> Result<T, E>) -> (Result<T, E>, Option<String>) {
+    NAMING.with(|n| n.borrow_mut().take());
+    let result = parse();
+    let name = NAMING.with(|n| n.borrow_mut().take());
+    let name = if result.is_err() { name } else { None };
+    (result, name)
 }
 
 /// The parser's map of one struct, recording where each key (and the naming value) is.
@@ -329,6 +393,8 @@ impl<'de, T: Spanned, A: MapAccess<'de>> MapAccess<'de> for Watch<'_, T, A> {
         self.pending = T::FIELDS
             .iter()
             .chain(T::NAMED_BY.iter())
+            .chain(T::LISTS)
+            .chain(T::ONE_OR_LIST)
             .find(|f| **f == key.text)
             .copied();
         if let Some(field) = self.pending {
@@ -347,6 +413,30 @@ impl<'de, T: Spanned, A: MapAccess<'de>> MapAccess<'de> for Watch<'_, T, A> {
             *self.name = Some(value.text);
             return out;
         }
+        // A list of strings: read here with each string's place, then handed to the derive.
+        let replay = |spans: &mut Spans, field: &'static str, items: Vec<Located>| {
+            let texts: Vec<String> = items
+                .into_iter()
+                .map(|l| {
+                    spans.items.push((field, l.at));
+                    l.text
+                })
+                .collect();
+            SeqDeserializer::<_, A::Error>::new(texts.into_iter())
+        };
+        if let Some(field) = pending.filter(|f| T::LISTS.contains(f)) {
+            let items: Vec<Located> = self.map.next_value()?;
+            return seed.deserialize(replay(self.spans, field, items));
+        }
+        if let Some(field) = pending.filter(|f| T::ONE_OR_LIST.contains(f)) {
+            return match self.map.next_value::<OneOrList>()? {
+                OneOrList::One(l) => {
+                    self.spans.items.push((field, l.at));
+                    seed.deserialize(StringDeserializer::<A::Error>::new(l.text))
+                }
+                OneOrList::List(items) => seed.deserialize(replay(self.spans, field, items)),
+            };
+        }
         self.map.next_value_seed(seed)
     }
 
@@ -358,12 +448,15 @@ impl<'de, T: Spanned, A: MapAccess<'de>> MapAccess<'de> for Watch<'_, T, A> {
 /// Implements [`Spanned`] and `Deserialize` for pack structs derived with
 /// `#[serde(remote = "Self")]` and holding `spans: Spans`.
 macro_rules! spanned {
-    ($($ty:ty: $name:literal, named by $named:expr, names errors $names:literal, fields [$($field:literal),* $(,)?];)*) => {$(
+    ($($ty:ty: $name:literal, named by $named:expr, names errors $names:literal, fields [$($field:literal),* $(,)?]
+        $(, lists [$($list:literal),*])? $(, one or list [$($one:literal),*])?;)*) => {$(
         impl Spanned for $ty {
             const NAME: &'static str = $name;
             const NAMED_BY: Option<&'static str> = $named;
             const NAMES_ERRORS: bool = $names;
             const FIELDS: &'static [&'static str] = &[$($field),*];
+            $(const LISTS: &'static [&'static str] = &[$($list),*];)?
+            $(const ONE_OR_LIST: &'static [&'static str] = &[$($one),*];)?
             fn derived<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 <$ty>::deserialize(d)
             }
@@ -390,10 +483,10 @@ spanned! {
     Source: "Source", named by None, names errors false, fields ["file", "lines"];
     ReadingDecl: "Reading", named by Some("id"), names errors false, fields ["param"];
     ParamDecl: "ParamDecl", named by Some("id"), names errors false, fields [];
-    Rule: "Rule", named by Some("id"), names errors true, fields ["clause", "line", "quote", "lead", "in_force", "stacking"];
+    Rule: "Rule", named by Some("id"), names errors true, fields ["clause", "line", "quote", "in_force"], lists ["lead"], one or list ["stacking"];
     Example: "Example", named by Some("name"), names errors false, fields ["inputs", "expect"];
     StackingGroup: "Group", named by Some("id"), names errors false, fields ["governed_by"];
-    Governing: "Governing", named by None, names errors false, fields ["document", "line", "quote", "rules"];
+    Governing: "Governing", named by None, names errors false, fields ["document", "line", "quote"], lists ["rules"];
     InputDecl: "Input", named by Some("id"), names errors false, fields [];
     InputGroup: "FormGroup", named by Some("id"), names errors false, fields [];
     Agency: "Agency", named by Some("zh"), names errors false, fields [];

@@ -158,7 +158,7 @@ fn empty_project_file() {
 #[test]
 fn missing_project_file() {
     let out = bin()
-        .args(["calc", "/nonexistent/project.ron"])
+        .args(["calc", "/nonexistent/project.ron", "--lang", "en"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

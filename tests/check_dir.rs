@@ -301,7 +301,8 @@ fn a_lead_agency_without_an_english_name() {
     );
     let (code, _, err) = check(&dir);
     assert_eq!(code, 1, "{err}");
-    let at = place(&dir, "cq-2023-65.ron", "lead: [\"市商务委\", \"市测试局\"]");
+    // The untranslated agency itself, at its opening quote.
+    let at = place(&dir, "cq-2023-65.ron", "\"市测试局\"");
     assert_finding(
         &dir,
         &err,
@@ -336,7 +337,7 @@ fn a_failed_golden_example_names_its_place() {
         at,
         &[
             "rule `fdi_reward_65`",
-            &format!("example \"{name}\" failed"),
+            &format!("example \"{name}\" FAILED"),
             "amount 600000.01 expected, found 600000.00",
         ],
     );

@@ -142,7 +142,6 @@ fn a_per_firm_rule_reads_the_documents_firm_flag() {
         vec![
             ("registered_in_wulong", RawValue::Bool(registered)),
             ("cooperative_economic_organisation", RawValue::Bool(true)),
-            ("bookkeeping_agency_fee_otherwise_yuan", text("5000")),
         ]
     };
     let b = case(&base, &firm(false), &[]);
@@ -172,11 +171,9 @@ fn without_a_firm_flag_a_per_firm_rule_needs_a_project_in_the_district() {
             ("district", text(d)),
         ]
     };
-    let fee = ("bookkeeping_agency_fee_otherwise_yuan", text("5000"));
     let with = |v: Vec<(&'static str, RawValue)>| {
         let mut v = v;
         v.push(flag.clone());
-        v.push(fee.clone());
         v
     };
     // Only a project elsewhere: fails, and says where the firm's project is.

@@ -330,7 +330,7 @@ fn export_errors_are_one_line_with_exit_2() {
         ),
         (
             vec![dir.join("missing/out.xlsx").display().to_string()],
-            "cannot write",
+            "无法写入文件",
         ),
     ];
     for (rest, says) in cases {

@@ -412,6 +412,7 @@ fn made_up() -> Arc<RuleBase> {
                 line: 1, quote: "测试。", lead: ["测试"], benefit: Grant, per: ProjectYear,
                 amount: Rate(base: Input("sales_yuan"), rate: "0.03", kind: Exactly),
                 caps: [PerLine("30000")],
+                ceiling: (period: PerYear),
             ),
         ],
     )"#;

@@ -142,7 +142,7 @@ fn an_escaped_id_falls_back_to_its_first_field() {
 }
 
 #[test]
-fn an_unknown_stacking_group_points_at_the_field() {
+fn an_unknown_stacking_group_points_at_its_name() {
     let with_group = rule("sales_rate", RATE).replace("amount:", "stacking: \"salse\", amount:");
     let e = load(&[
         ("inputs.ron", INPUTS),
@@ -151,7 +151,7 @@ fn an_unknown_stacking_group_points_at_the_field() {
     ])
     .unwrap_err();
     let line8 = document(&with_group).lines().nth(7).unwrap().to_owned();
-    let col = line8[..line8.find("stacking:").unwrap()].chars().count() + 1;
+    let col = line8[..line8.find("\"salse\"").unwrap()].chars().count() + 1;
     assert_eq!((e.line, e.col), (8, col), "{e}");
     assert!(e.message.contains("unknown stacking group `salse`"), "{e}");
 }
@@ -248,4 +248,26 @@ fn an_escaped_option_falls_back_to_its_field() {
     // Line 3: 4 spaces, `level: ` 7, `District(` 9, `"武隆区"` 5, `),` 2 and a space make 28
     // characters; `applies_in` starts col 29.
     assert_eq!((e.line, e.col), (3, 29), "{e}");
+}
+
+#[test]
+fn a_group_in_a_list_points_at_its_name() {
+    let with_groups =
+        rule("sales_rate", RATE).replace("amount:", "stacking: [\"sales\", \"sales\"], amount:");
+    let e = load(&[
+        ("inputs.ron", INPUTS),
+        ("stacking.ron", STACKING),
+        ("doc.ron", &document(&with_groups)),
+    ])
+    .unwrap_err();
+    // The second `"sales"` of the list, named twice.
+    let line8 = document(&with_groups).lines().nth(7).unwrap().to_owned();
+    let first = line8.find("\"sales\"").unwrap();
+    let second = first + 1 + line8[first + 1..].find("\"sales\"").unwrap();
+    assert_eq!(
+        (e.line, e.col),
+        (8, line8[..second].chars().count() + 1),
+        "{e}"
+    );
+    assert!(e.message.contains("named twice"), "{e}");
 }

@@ -195,6 +195,7 @@ fn synthetic(slot: RuleSlot, amount: &str) -> Line {
         offered: None,
         partial_year: false,
         overlap_excluded: false,
+        ceiling_open: false,
         payer: None,
         trace: Span::default(),
     }

@@ -2,12 +2,13 @@
 //! (rfd) where the desktop offers them, a typed path where it does not; saves are atomic; no
 //! unsaved change is lost without a question.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::lang::Lang;
 use crate::load::RuleBase;
 use crate::messages::t;
-use crate::project::{parse_project, ProjectFile};
+use crate::project::{parse_project, read_project_text, ProjectFile};
 
 use super::{IncentivesApp, Scenario};
 
@@ -66,35 +67,110 @@ pub fn blank_project() -> ProjectFile {
     ProjectFile::new("新企业")
 }
 
-/// Reads and parses a project file; the error is one line, in `lang`.
+/// Reads and parses a project file (at most 64 MiB, UTF-8); the error is one line, in `lang`.
 pub fn read_project(path: &Path, base: &RuleBase, lang: Lang) -> Result<ProjectFile, String> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        format!(
-            "{name}: {}{e}",
-            t(lang, "无法读取项目文件：", "cannot read the project file: ")
-        )
-    })?;
+    let text = read_project_text(path, &name).map_err(|e| e.render(lang))?;
     parse_project(&name, &text, base).map_err(|e| e.render(lang))
 }
 
-/// Writes `text` to `path` atomically: a temporary file beside it, then a rename, so a
-/// crash or a full disk never leaves half a file (a project, a spreadsheet, a PDF).
+/// The steps of an atomic write that can fail: writing the temporary file, and putting it
+/// in place. [`write_atomic`] takes the system's; a test puts a failing one in between to
+/// show that an interrupted save leaves the previous file as it was.
+pub trait WriteSteps {
+    /// Writes `contents` to the freshly created temporary file and makes it durable.
+    fn write(&mut self, file: &mut std::fs::File, contents: &[u8]) -> std::io::Result<()> {
+        file.write_all(contents)?;
+        file.sync_all()
+    }
+
+    /// Replaces `path` by the written temporary file `tmp`.
+    fn rename(&mut self, tmp: &Path, path: &Path) -> std::io::Result<()> {
+        std::fs::rename(tmp, path)
+    }
+}
+
+/// The system's own steps.
+pub struct SystemSteps;
+
+impl WriteSteps for SystemSteps {}
+
+/// Writes `contents` to `path` atomically: a temporary file beside it, written and synced,
+/// then a rename, so a crash, a full disk or a failed step never leaves half a file (a
+/// project, a spreadsheet, a PDF) and the previous file stays whole until the new one
+/// replaces it. A path that is not a regular file (`/dev/stdout`, a pipe) is written in
+/// place, since it cannot be replaced.
 pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
+    write_atomic_with(path, contents.as_ref(), &mut SystemSteps)
+}
+
+/// [`write_atomic`] with the steps given.
+pub fn write_atomic_with(
+    path: &Path,
+    contents: &[u8],
+    steps: &mut dyn WriteSteps,
+) -> std::io::Result<()> {
+    // Through a link, the file it points to is replaced and the link stays.
+    let linked;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            linked = std::fs::canonicalize(path)?;
+            linked.as_path()
+        }
+        _ => path,
+    };
+    let previous = std::fs::metadata(path).ok();
+    if let Some(meta) = &previous {
+        if meta.is_dir() {
+            return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
+        }
+        if !meta.is_file() {
+            let mut device = std::fs::OpenOptions::new().write(true).open(path)?;
+            device.write_all(contents)?;
+            return device.flush();
+        }
+    }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     let name = path.file_name().map_or_else(
         || "project.ron".into(),
         |n| n.to_string_lossy().into_owned(),
     );
+    // A name no other write uses at the same time; `create_new` never follows a link left
+    // in its place.
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp_name = format!(".{name}.{}-{n}.tmp", std::process::id());
     let tmp = match dir {
-        Some(d) => d.join(format!(".{name}.tmp")),
-        None => PathBuf::from(format!(".{name}.tmp")),
+        Some(d) => d.join(tmp_name),
+        None => PathBuf::from(tmp_name),
     };
-    std::fs::write(&tmp, contents)
-        .and_then(|()| std::fs::rename(&tmp, path))
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)?;
+    if let Some(meta) = &previous {
+        // The replacement keeps the permissions of the file it replaces.
+        let _ = file.set_permissions(meta.permissions());
+    }
+    let written = steps.write(&mut file, contents);
+    drop(file);
+    written
+        .and_then(|()| steps.rename(&tmp, path))
         .inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
-        })
+        })?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes a rename durable: the folder's entry is synced too (where the system allows it).
+fn sync_dir(dir: Option<&Path>) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir.unwrap_or(Path::new("."))) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Saves to the current path, or asks for one (`as_new`, or no path yet).

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod files;
 pub mod form;
 pub mod officer;
+pub mod recovery;
 pub mod results;
 pub mod selfcheck;
 pub mod settings;
@@ -148,6 +149,8 @@ pub struct IncentivesApp {
     pub files: files::FilesState,
     /// A one-line message in the status bar (saved, opened, an error).
     pub status: Option<(String, bool)>,
+    /// The recovery copy of unsaved work, where there is a folder for it.
+    pub recovery: Option<recovery::Recovery>,
 }
 
 impl IncentivesApp {
@@ -171,6 +174,7 @@ impl IncentivesApp {
             settings: settings::SettingsState::default(),
             files: files::FilesState::default(),
             status: None,
+            recovery: None,
         };
         app.recompute();
         Ok(app)
@@ -181,6 +185,25 @@ impl IncentivesApp {
         let mut app = IncentivesApp::new()?;
         app.open_path(&path);
         Ok(app)
+    }
+
+    /// Keeps recovery copies of unsaved work in `dir`, and offers any a crashed window left
+    /// there.
+    pub fn enable_recovery(&mut self, dir: PathBuf) {
+        match recovery::Recovery::in_dir(dir, self) {
+            Ok(r) => self.recovery = Some(r),
+            Err(e) => self.say(
+                format!(
+                    "{}{e}",
+                    t(
+                        self.lang,
+                        "无法保存恢复副本：",
+                        "recovery copies cannot be kept: "
+                    )
+                ),
+                true,
+            ),
+        }
     }
 
     /// Restores the last session where eframe kept one.
@@ -316,6 +339,8 @@ impl IncentivesApp {
         egui::CentralPanel::default_margins().show(ui, |ui| self.central_ui(ui));
         files::dialogs_ui(self, ui.ctx());
         results::source_window(self, ui.ctx());
+        recovery::prompt_ui(self, ui.ctx());
+        recovery::tick(self, ui.ctx());
     }
 
     fn central_ui(&mut self, ui: &mut egui::Ui) {
@@ -415,7 +440,10 @@ impl IncentivesApp {
             };
             let mark = if self.doc.dirty { " *" } else { "" };
             ui.label(RichText::new(format!("{title}{mark}")).strong());
-            ui.label(format!("· {}", self.doc.project.subject.name));
+            ui.label(format!(
+                "· {}",
+                crate::visible::visible(&self.doc.project.subject.name)
+            ));
             if self.rules.custom.is_some() {
                 ui.colored_label(
                     Color32::from_rgb(0xc0, 0x60, 0x00),
@@ -526,6 +554,13 @@ impl eframe::App for DesktopApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.app.saved());
     }
+
+    /// A clean exit: this window's recovery copy goes.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(r) = &mut self.app.recovery {
+            r.remove_own();
+        }
+    }
 }
 
 /// Opens the window (optionally with a project file); returns when it is closed.
@@ -556,6 +591,9 @@ pub fn run(path: Option<PathBuf>) -> Result<(), String> {
             }
             if let Some(p) = &path {
                 app.open_path(p);
+            }
+            if let Some(dir) = eframe::storage_dir("incentives") {
+                app.enable_recovery(dir.join("recovery"));
             }
             if std::env::var_os("INCENTIVES_FIRST_FRAME").is_some() {
                 // Start-to-first-frame measurement (docs/benchmarks.md): print and leave.

@@ -43,7 +43,7 @@ pub fn badge_color(d: Disposition) -> Color32 {
         Disposition::Definite => Color32::from_rgb(0x1b, 0x7a, 0x3c),
         Disposition::Offered => Color32::from_rgb(0x1f, 0x5f, 0xae),
         Disposition::CeilingOnly => Color32::from_rgb(0xa8, 0x6a, 0x00),
-        Disposition::Unquantified { .. } | Disposition::InKind => {
+        Disposition::Unquantified { .. } | Disposition::InKind | Disposition::RelaxesCeilings => {
             Color32::from_rgb(0x4a, 0x5f, 0x78)
         }
         Disposition::Superseded => Color32::from_rgb(0x70, 0x70, 0x70),

@@ -25,7 +25,13 @@ fn summary_json(s: &Summary) -> Json {
         "tax_and_fee_ceilings": fen_string(s.tax_and_fee_ceilings),
         "unquantified": s.unquantified,
         "in_kind": s.in_kind,
+        "ceiling_periods": {
+            "per_year": fen_string(s.ceiling_periods.per_year),
+            "whole_period": fen_string(s.ceiling_periods.whole_period),
+            "not_stated": fen_string(s.ceiling_periods.not_stated),
+        },
         "grant_ceiling_total": fen_string(s.grant_ceiling_total),
+        "grant_ceiling_not_stated": fen_string(s.grant_ceiling_not_stated),
         "open_ceilings": s.open_ceilings,
     })
 }
@@ -78,9 +84,12 @@ fn line_json(report: &Report, l: &Line, lang: Lang) -> Json {
             Benefit::TaxBenefit => "tax_benefit",
             Benefit::FeeSaving => "fee_saving",
             Benefit::InKind => "in_kind",
+            Benefit::Modifier => "modifier",
         },
         "amount": money(l.amount),
         "ceiling": money(l.ceiling),
+        "ceiling_period": rule.ceiling.as_ref().map(|c| c.period),
+        "ceiling_open": l.ceiling_open,
         "offered": money(l.offered),
         "superseded_by": report.superseded_by(l).map(|s| json!({
             "rule": base.rule(s).id,

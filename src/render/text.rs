@@ -1,7 +1,9 @@
 //! The readable report printed by `incentives calc`: the per-year answer first, then one
 //! block per project and year with each line's explanation indented below it; sized for an
 //! 80-column terminal. It computes nothing: every figure and verdict comes from the report,
-//! every sentence from the message catalogue.
+//! every sentence from the message catalogue. Names from the project file (the firm, the
+//! projects) are printed with their control characters written out (`\n`, `\u{1b}`), so a
+//! name can neither start a line of its own (a forged total) nor drive the terminal.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -13,6 +15,7 @@ use crate::money::fen_string;
 use crate::money::group_thousands;
 use crate::pack::Lang;
 use crate::report::{Disposition, Line, Report, Summary};
+use crate::visible::{visible, visible_lines};
 
 /// How much of each line to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -308,9 +311,10 @@ fn subtotal(out: &mut String, s: &Summary, lang: Lang) {
 /// The report as text.
 pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
     let mut out = String::new();
+    let subject = visible(&report.subject);
     out.push_str(&match lang {
-        Lang::Zh => format!("招商引资政策兑现测算 · {}\n\n", report.subject),
-        Lang::En => format!("Incentive report · {}\n\n", report.subject),
+        Lang::Zh => format!("招商引资政策兑现测算 · {subject}\n\n"),
+        Lang::En => format!("Incentive report · {subject}\n\n"),
     });
     summary_table(&mut out, report, lang);
     bases_block(&mut out, report, lang);
@@ -322,8 +326,8 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
     }
     for (project, year) in blocks {
         let heading = match (project, lang) {
-            (Some(p), Lang::Zh) => format!("项目 {} · {year} 年", report.projects[p]),
-            (Some(p), Lang::En) => format!("Project {} · {year}", report.projects[p]),
+            (Some(p), Lang::Zh) => format!("项目 {} · {year} 年", visible(&report.projects[p])),
+            (Some(p), Lang::En) => format!("Project {} · {year}", visible(&report.projects[p])),
             (None, Lang::Zh) => format!("企业整体 · {year} 年"),
             (None, Lang::En) => format!("The firm as a whole · {year}"),
         };
@@ -402,5 +406,7 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
           "Note: \"definite\" is the sum the policy text fixes or guarantees as a minimum; \"up to\" is a ceiling set on review; every figure is an estimate subject to review by the lead agencies. Amounts are rounded to the fen, half away from zero, and every total adds the amounts as printed."),
         WIDTH, "", ""));
     out.push('\n');
-    out
+    // Anything else a file brought in (a rule pack's text, a name in a sentence) cannot
+    // drive the terminal either.
+    visible_lines(&out).into_owned()
 }

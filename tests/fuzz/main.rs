@@ -420,16 +420,24 @@ fn a_ratio_too_large_for_a_percentage_is_explained_without_a_panic() {
         source: (file: "000_88296399dd338fd7.txt", lines: (1, 100)),
         rules: [Rule(id: "huge_ratio", title: (zh: "规则", en: "Rule"), clause: "一", line: 1, quote: "测试。",
             lead: ["未载明"], benefit: Grant, per: SubjectYear,
-            amount: Rate(base: Times(Input("enterprise_income_tax_rate"), "9999999999999999999999999999"), rate: "0", kind: AtMost))])"#;
+            amount: Rate(base: Times(Input("enterprise_income_tax_rate"), "9999999999999999999999999999"), rate: "0", kind: AtMost),
+            ceiling: (period: PerYear))])"#;
     let mut files = shipped().clone();
     files.push(("generated.ron".into(), doc.into()));
     let base = Arc::new(load_texts(&files).expect("loads"));
-    let project = parse_project("fuzz.ron", &example_projects()[0], &base).expect("the example reads");
+    let project =
+        parse_project("fuzz.ron", &example_projects()[0], &base).expect("the example reads");
     let report = evaluate(&base, &project, &EvalOptions::default()).expect("evaluates");
     let shown = text::render(&report, Lang::En, text::Detail::Verbose);
     // The default tax rate 0.25 × 9,999,999,999,999,999,999,999,999,999, as a ratio, not a
     // percentage (the decimal type keeps 29 digits, so the .75 shows as .8).
     let words = shown.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(words.contains("= 2,499,999,999,999,999,999,999,999,999.8 × 0%"), "{shown}");
-    assert_eq!(incentives::money::percent(rust_decimal::Decimal::new(4, 2)), "4%");
+    assert!(
+        words.contains("= 2,499,999,999,999,999,999,999,999,999.8 × 0%"),
+        "{shown}"
+    );
+    assert_eq!(
+        incentives::money::percent(rust_decimal::Decimal::new(4, 2)),
+        "4%"
+    );
 }

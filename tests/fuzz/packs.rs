@@ -519,13 +519,23 @@ fn amount(names: &Names, base: bool) -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn cap(names: &Names, base: bool) -> BoxedStrategy<String> {
+fn stated_cap() -> BoxedStrategy<String> {
     prop_oneof![
         3 => decimal().prop_map(|d| format!("PerLine(\"{d}\")")),
         1 => decimal().prop_map(|d| format!("PerSubjectYear(\"{d}\")")),
         1 => decimal().prop_map(|d| format!("PerSubject(\"{d}\")")),
         1 => decimal().prop_map(|d| format!("PerProject(\"{d}\")")),
+    ]
+    .boxed()
+}
+
+fn cap(names: &Names, base: bool) -> BoxedStrategy<String> {
+    let readings = names.readings.clone();
+    prop_oneof![
+        6 => stated_cap(),
         1 => figure(names, base).prop_map(|f| format!("LimitedTo({f})")),
+        1 => (prop::sample::select(readings), stated_cap(), stated_cap())
+            .prop_map(|(id, a, b)| format!("Reading(id: \"{id}\", default: {a}, alternative: {b})")),
     ]
     .boxed()
 }
@@ -622,10 +632,11 @@ fn rule(names: &Names, per: &'static str, index: usize) -> BoxedStrategy<String>
                 prop::collection::vec((condition(names, with_base), Just(())), 0..2),
                 prop::collection::vec(example(names), 0..3),
                 prop::option::of((year(), prop::option::of(year()))),
+                prop::sample::select(vec!["PerYear", "WholePeriod", "NotStated"]),
             ),
         )
     })
-        .prop_map(move |((benefit, per, frequency, base, eligible, amount), (caps, group, lead, payers, examples, in_force))| {
+        .prop_map(move |((benefit, per, frequency, base, eligible, amount), (caps, group, lead, payers, examples, in_force, period))| {
             let mut r = format!(
                 "Rule(id: \"rule{index}\", title: (zh: \"规则\", en: \"Rule\"), clause: \"一\", line: 1, quote: \"测试。\", lead: [{}], benefit: {benefit}, per: {per}, frequency: {frequency}",
                 lead.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ")
@@ -645,6 +656,12 @@ fn rule(names: &Names, per: &'static str, index: usize) -> BoxedStrategy<String>
                 r.push_str(&format!(", eligible: {e}"));
             }
             r.push_str(&format!(", amount: {amount}, caps: [{}]", caps.join(", ")));
+            // A rule whose amount or caps state a ceiling says the period it covers.
+            let states = ["UpTo(", "Range(", "kind: AtMost"].iter().any(|s| amount.contains(s))
+                || caps.iter().any(|c| !c.starts_with("LimitedTo("));
+            if states {
+                r.push_str(&format!(", ceiling: (period: {period})"));
+            }
             if let Some(g) = group {
                 r.push_str(&format!(", stacking: \"{g}\""));
             }
@@ -658,13 +675,32 @@ fn rule(names: &Names, per: &'static str, index: usize) -> BoxedStrategy<String>
         .boxed()
 }
 
+/// A modifier: pays nothing, relaxes the ceilings of the lines it touches.
+fn modifier(names: &Names, per: &'static str, index: usize) -> BoxedStrategy<String> {
+    let target = prop_oneof![
+        2 => prop::sample::select(vec!["Grant", "TaxBenefit", "FeeSaving", "InKind"]).prop_map(|b| format!("Benefit({b})")),
+        1 => prop::sample::select(vec!["渝府办发〔2021〕47号", "渝府办发〔2023〕65号", "生成〔2024〕1号", "渝府发〔2099〕1号"]).prop_map(|d| format!("Document(\"{d}\")")),
+        1 => prop::sample::select(vec!["fdi_reward_65", "rule0", "rule1", "no_such_rule"]).prop_map(|r| format!("Rule(\"{r}\")")),
+    ];
+    (prop::option::of(condition(names, false)), prop::collection::vec(target, 0..3))
+        .prop_map(move |(eligible, touches)| {
+            let eligible = eligible.map_or(String::new(), |e| format!(", eligible: {e}"));
+            format!(
+                "Rule(id: \"rule{index}\", title: (zh: \"放宽\", en: \"Relax\"), clause: \"一\", line: 1, quote: \"测试。\", lead: [\"未载明\"], benefit: Modifier, per: {per}{eligible}, modifies: RelaxCeilings(touches: [{}]))",
+                touches.join(", ")
+            )
+        })
+        .boxed()
+}
+
 /// A whole document of 1–4 generated rules.
 pub fn document(project: &Names, firm: &Names) -> BoxedStrategy<String> {
     let rules: Vec<BoxedStrategy<String>> = (0..4)
         .map(|i| {
             prop_oneof![
-                2 => rule(project, "ProjectYear", i),
-                1 => rule(firm, "SubjectYear", i),
+                8 => rule(project, "ProjectYear", i),
+                4 => rule(firm, "SubjectYear", i),
+                1 => modifier(firm, "SubjectYear", i),
             ]
             .boxed()
         })

@@ -6,10 +6,10 @@ use proptest::prelude::*;
 /// A figure written as a pack writes one (a string of digits).
 pub fn decimal() -> BoxedStrategy<String> {
     prop_oneof![
-        20 => (0u64..100_000_000).prop_map(|n| n.to_string()),
-        10 => (0u64..1_000_000_000, 0u32..10_000).prop_map(|(n, f)| format!("{n}.{f:04}")),
-        10 => (0u32..101).prop_map(|p| format!("0.{p:02}")),
-        4 => prop::sample::select(vec![
+        60 => (0u64..100_000_000).prop_map(|n| n.to_string()),
+        30 => (0u64..1_000_000_000, 0u32..10_000).prop_map(|(n, f)| format!("{n}.{f:04}")),
+        30 => (0u32..101).prop_map(|p| format!("0.{p:02}")),
+        12 => prop::sample::select(vec![
             "0",
             "1",
             "0.5",
