@@ -2,6 +2,7 @@
 //! user's files exit with code 2 and one line naming file:line:col; failed golden examples
 //! exit with code 1.
 
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use incentives::app::files::write_atomic;
 use incentives::check::{run_all, summarise};
-use incentives::engine::{evaluate, EvalError};
+use incentives::engine::{evaluate_with, EvalError, Explainer, Traces};
 use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
 use incentives::messages::eval_error;
 use incentives::money::parse_decimal;
@@ -40,8 +41,9 @@ pub enum Command {
     Calc {
         /// The project file (RON; see docs/project-file.md).
         project: PathBuf,
-        /// What to print: the text breakdown, the documented JSON contract, or CSV (one
-        /// row per line, then the per-year table).
+        /// What to print: the text breakdown, the documented JSON contract, JSON Lines
+        /// (one object per line, then per year, then the total), or CSV (one row per line,
+        /// then the per-year table).
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: Option<CalcFormat>,
         /// Short for `--format json`.
@@ -131,6 +133,8 @@ pub struct EvalArgs {
 pub enum CalcFormat {
     Text,
     Json,
+    /// JSON Lines: one object per line of the report, then per year, then the total.
+    Jsonl,
     Csv,
 }
 
@@ -244,8 +248,9 @@ fn parse_reading(arg: &str) -> Result<SelectedReading, String> {
     })
 }
 
-/// Runs one command and returns what to print on standard output.
-pub fn run(command: Command) -> Result<String, Failure> {
+/// Runs one command: `calc` streams its output into `out` as it is made; the others
+/// return what to print on standard output.
+pub fn run(command: Command, out: &mut dyn Write) -> Result<String, Failure> {
     match command {
         Command::Calc {
             project,
@@ -254,34 +259,41 @@ pub fn run(command: Command) -> Result<String, Failure> {
             eval,
             verbose,
         } => {
-            let (report, _) = evaluate_file(&project, &eval)?;
             let format = if as_json {
                 CalcFormat::Json
             } else {
                 format.unwrap_or(CalcFormat::Text)
             };
+            // A line that pays nothing keeps only what the output shows of it; the JSON
+            // outputs rebuild each such line's explanation as they write it.
+            let traces = if verbose && format == CalcFormat::Text {
+                Traces::Every
+            } else {
+                Traces::Shown
+            };
+            let (report, parsed) = evaluate_file_with(&project, &eval, traces)?;
+            let mut explainer = Explainer::new(&parsed);
             let lang = Lang::from(eval.lang);
-            Ok(match format {
-                CalcFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(&json::to_json(&report, lang))
-                        .map_err(|e| Failure {
-                            code: 1,
-                            message: e.to_string(),
-                        })?;
-                    s.push('\n');
-                    s
-                }
-                CalcFormat::Csv => csv::to_csv(&report, lang),
-                CalcFormat::Text => text::render(
-                    &report,
-                    lang,
-                    if verbose {
-                        text::Detail::Verbose
-                    } else {
-                        text::Detail::Normal
-                    },
-                ),
-            })
+            let detail = if verbose {
+                text::Detail::Verbose
+            } else {
+                text::Detail::Normal
+            };
+            let mut w = BufWriter::with_capacity(1 << 16, out);
+            let written = match format {
+                CalcFormat::Json => json::write_json(&report, &mut explainer, lang, &mut w),
+                CalcFormat::Jsonl => json::write_jsonl(&report, &mut explainer, lang, &mut w),
+                CalcFormat::Csv => csv::write_csv(&report, lang, &mut w),
+                CalcFormat::Text => text::write(&report, lang, detail, &mut w),
+            };
+            match written.and_then(|()| w.flush()) {
+                // A closed pipe (`| head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure {
+                    code: 1,
+                    message: format!("cannot write the output: {e}"),
+                }),
+                _ => Ok(String::new()),
+            }
         }
         Command::Report {
             project,
@@ -430,6 +442,15 @@ pub fn run(command: Command) -> Result<String, Failure> {
 /// Reads, parses and evaluates a project file with the command line's options; every
 /// failure is one line naming the file (and the place, where there is one), exit code 2.
 fn evaluate_file(project: &Path, args: &EvalArgs) -> Result<(Report, ProjectFile), Failure> {
+    evaluate_file_with(project, args, Traces::Every)
+}
+
+/// [`evaluate_file`], keeping the explanations `traces` says.
+fn evaluate_file_with(
+    project: &Path,
+    args: &EvalArgs,
+    traces: Traces,
+) -> Result<(Report, ProjectFile), Failure> {
     let lang = Lang::from(args.lang);
     let (readings, fx_rate, strict) = (&args.readings, args.fx_rate.as_deref(), args.strict);
     let base = Arc::new(rule_base(args.rules.as_deref())?);
@@ -452,7 +473,7 @@ fn evaluate_file(project: &Path, args: &EvalArgs) -> Result<(Report, ProjectFile
         readings: selected,
         strict,
     };
-    let report = evaluate(&base, &parsed, &options).map_err(|e| {
+    let report = evaluate_with(&base, &parsed, &options, traces).map_err(|e| {
         let (line, col) = match &e {
             EvalError::YearNotCovered { project, year }
             | EvalError::TooLarge { project, year, .. } => {

@@ -19,7 +19,7 @@ fn main() {
         }
         return;
     };
-    match run(command) {
+    match run(command, &mut std::io::stdout().lock()) {
         // A closed pipe (`| head`) is not an error worth a panic.
         Ok(out) => {
             let _ = std::io::stdout().write_all(out.as_bytes());

@@ -7,7 +7,7 @@
 //! writes it back in a form [`parse_project`] reads to an equal project.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -1252,8 +1252,11 @@ pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectF
         };
         return Err(at(pos, kind));
     }
+    // Each offer's (rule, project, year) against those before it, by hash.
+    let mut offered: HashMap<(&str, Option<&str>, Year), usize> = HashMap::new();
+    let rule_ids: HashSet<&str> = base.rules.iter().map(|s| base.rule(*s).id.as_str()).collect();
     for (i, o) in parsed.offers.iter().enumerate() {
-        if base.find_rule(&o.rule).is_none() {
+        if !rule_ids.contains(o.rule.as_str()) {
             let (l, c, _) = locate_quoted(text, &o.rule, 0);
             let pos = if l > 1 || c > 1 {
                 (l, c)
@@ -1267,10 +1270,7 @@ pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectF
                 },
             ));
         }
-        if let Some(j) = parsed.offers[..i]
-            .iter()
-            .position(|p| p.rule == o.rule && p.project == o.project && p.year == o.year)
-        {
+        if let Some(&j) = offered.get(&(o.rule.as_str(), o.project.as_deref(), o.year)) {
             let first = position_of(text, catalog, Stop::Offer(j));
             let second = position_of(text, catalog, Stop::Offer(i));
             return Err(at(
@@ -1283,6 +1283,7 @@ pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectF
                 },
             ));
         }
+        offered.insert((o.rule.as_str(), o.project.as_deref(), o.year), i);
     }
     Ok(parsed)
 }
@@ -1663,9 +1664,11 @@ impl ProjectFile {
         if self.projects.is_empty() && self.subject.years.is_empty() {
             return Err((None, ProjectErrorKind::NothingToEvaluate));
         }
+        // Ids seen so far, by hash: a bureau's file holds many thousands of projects.
+        let mut ids: HashSet<&str> = HashSet::with_capacity(self.projects.len());
         for (i, p) in self.projects.iter().enumerate() {
             let here = |k| (Some(Item2::Project(i)), k);
-            if self.projects[..i].iter().any(|q| q.id == p.id) {
+            if !ids.insert(p.id.as_str()) {
                 return Err(here(ProjectErrorKind::DuplicateProject {
                     id: p.id.clone(),
                 }));
@@ -1690,7 +1693,7 @@ impl ProjectFile {
         }
         for (i, o) in self.offers.iter().enumerate() {
             if let Some(p) = &o.project {
-                if self.project(p).is_none() {
+                if !ids.contains(p.as_str()) {
                     return Err((
                         Some(Item2::Offer(i)),
                         ProjectErrorKind::UnknownProject { project: p.clone() },

@@ -2,12 +2,17 @@
 //! typed data with every sentence in the language of `--lang`. Amounts are decimal strings
 //! in yuan rounded to the fen; the schema id is versioned.
 
+use std::cell::RefCell;
+use std::io::Write;
+
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value as Json};
 
-use crate::messages::{describe_node, leads, reason, rule_name};
+use crate::engine::Explainer;
+use crate::messages::{describe_node_of, leads, reason, rule_name};
 use crate::money::fen_string;
 use crate::pack::{Benefit, Lang};
-use crate::report::{Line, Report, Summary};
+use crate::report::{Line, Node, Report, Summary};
 
 pub const SCHEMA: &str = "incentives.report/2";
 
@@ -30,24 +35,33 @@ fn summary_json(s: &Summary) -> Json {
     })
 }
 
-/// The nodes `range` of a line's trace as a nested tree.
-fn tree(report: &Report, l: &Line, from: usize, to: usize, lang: Lang) -> Vec<Json> {
+/// The nodes `from..to` of a line's explanation `trace` as a nested tree.
+fn tree(
+    report: &Report,
+    l: &Line,
+    trace: &[Node],
+    from: usize,
+    to: usize,
+    lang: Lang,
+) -> Vec<Json> {
     let mut out = Vec::new();
     let mut i = from;
-    let trace = report.trace(l);
     while i < to {
         let node = &trace[i];
         let mut fields = match serde_json::to_value(node) {
             Ok(Json::Object(m)) => m,
             _ => Map::new(),
         };
-        fields.insert("text".into(), describe_node(report, l, i, lang).into());
+        fields.insert(
+            "text".into(),
+            describe_node_of(report, l, trace, i, lang).into(),
+        );
         let len = node.subtree_len();
         if len > 0 {
             let end = (i + 1 + len).min(to);
             fields.insert(
                 "children".into(),
-                Json::Array(tree(report, l, i + 1, end, lang)),
+                Json::Array(tree(report, l, trace, i + 1, end, lang)),
             );
         }
         out.push(Json::Object(fields));
@@ -56,7 +70,8 @@ fn tree(report: &Report, l: &Line, from: usize, to: usize, lang: Lang) -> Vec<Js
     out
 }
 
-fn line_json(report: &Report, l: &Line, lang: Lang) -> Json {
+/// A line's object; `trace` is its whole explanation.
+fn line_json(report: &Report, l: &Line, trace: &[Node], lang: Lang) -> Json {
     let rule = report.rule(l);
     let document = report.document(l);
     let base = report.rule_base();
@@ -95,23 +110,26 @@ fn line_json(report: &Report, l: &Line, lang: Lang) -> Json {
         "quote": rule.quote,
         "source": {"file": base.documents[l.slot.document()].source.file, "line": rule.line},
         "reason": reason(report, l, lang),
-        "explanation": tree(report, l, 0, report.trace(l).len(), lang),
+        "explanation": tree(report, l, trace, 0, trace.len(), lang),
     })
 }
 
-/// The whole report as the documented JSON object.
-pub fn to_json(report: &Report, lang: Lang) -> Json {
-    let by_project: Vec<Json> = (0..report.projects.len())
-        .filter_map(|p| {
-            let s = report
-                .summary_of(report.lines.iter().filter(|l| l.project == Some(p)))
-                .ok()?;
-            let mut j = summary_json(&s);
-            j["project"] = report.projects[p].clone().into();
+/// The JSON object of each project's sums (`by_project`), in file order.
+fn by_project(report: &Report) -> Vec<Json> {
+    report
+        .project_summaries()
+        .into_iter()
+        .zip(&report.projects)
+        .filter_map(|(s, id)| {
+            let mut j = summary_json(&s?);
+            j["project"] = id.clone().into();
             Some(j)
         })
-        .collect();
-    let bases: Vec<Json> = report
+        .collect()
+}
+
+fn bases(report: &Report, lang: Lang) -> Vec<Json> {
+    report
         .readings_taken()
         .into_iter()
         .map(|(doc, r, selected)| {
@@ -126,22 +144,114 @@ pub fn to_json(report: &Report, lang: Lang) -> Json {
                 "other": if alternative { r.default.get(lang) } else { r.alternative.get(lang) },
             })
         })
-        .collect();
+        .collect()
+}
+
+fn options(report: &Report) -> Json {
+    json!({
+        "readings": report.options.readings.iter().map(|r| json!({
+            "id": r.id,
+            "param": r.param.map(|p| p.to_string()),
+        })).collect::<Vec<_>>(),
+        "strict": report.options.strict,
+    })
+}
+
+/// The whole report as the documented JSON object, in memory (for the printed report,
+/// whose template reads it whole). The command line streams it with [`write_json`].
+pub fn to_json(report: &Report, lang: Lang) -> Json {
     json!({
         "schema": SCHEMA,
         "subject": report.subject,
         "projects": report.projects,
-        "options": {
-            "readings": report.options.readings.iter().map(|r| json!({
-                "id": r.id,
-                "param": r.param.map(|p| p.to_string()),
-            })).collect::<Vec<_>>(),
-            "strict": report.options.strict,
-        },
-        "bases": bases,
+        "options": options(report),
+        "bases": bases(report, lang),
         "years": report.years.iter().map(summary_json).collect::<Vec<_>>(),
         "total": summary_json(&report.total),
-        "by_project": by_project,
-        "lines": report.lines.iter().map(|l| line_json(report, l, lang)).collect::<Vec<_>>(),
+        "by_project": by_project(report),
+        "lines": report.lines.iter().map(|l| line_json(report, l, report.trace(l), lang)).collect::<Vec<_>>(),
     })
+}
+
+/// The lines, serialized one at a time: each line's object is made, written and dropped.
+struct Lines<'a, 'e> {
+    report: &'a Report,
+    explainer: RefCell<&'a mut Explainer<'e>>,
+    lang: Lang,
+}
+
+impl Serialize for Lines<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut explainer = self.explainer.borrow_mut();
+        s.collect_seq(self.report.lines.iter().enumerate().map(|(i, l)| {
+            line_json(self.report, l, explainer.trace(self.report, i), self.lang)
+        }))
+    }
+}
+
+/// The top-level object with its keys in the order `to_json` writes them (sorted), the
+/// lines streamed.
+#[derive(Serialize)]
+struct Streamed<'a, 'e> {
+    bases: Vec<Json>,
+    by_project: Vec<Json>,
+    lines: Lines<'a, 'e>,
+    options: Json,
+    projects: &'a [String],
+    schema: &'static str,
+    subject: &'a str,
+    total: Json,
+    years: Vec<Json>,
+}
+
+/// The JSON contract written to `out` as `to_json` pretty-printed, followed by a newline,
+/// the same bytes, without ever holding the whole document: memory stays that of one
+/// line's object. `explainer` gives each line's whole explanation.
+pub fn write_json(
+    report: &Report,
+    explainer: &mut Explainer,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let doc = Streamed {
+        bases: bases(report, lang),
+        by_project: by_project(report),
+        lines: Lines {
+            report,
+            explainer: RefCell::new(explainer),
+            lang,
+        },
+        options: options(report),
+        projects: &report.projects,
+        schema: SCHEMA,
+        subject: &report.subject,
+        total: summary_json(&report.total),
+        years: report.years.iter().map(summary_json).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
+}
+
+/// JSON Lines (`incentives calc --format jsonl`, `docs/json.md`): one compact object per
+/// line of the report (`"record": "line"`, the fields of the contract's `lines[]`), then
+/// one per year (`"record": "year"`) and the total (`"record": "total"`), each ending in a
+/// newline; written as it is made. `explainer` gives each line's whole explanation.
+pub fn write_jsonl(
+    report: &Report,
+    explainer: &mut Explainer,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut record = |mut j: Json, kind: &str| -> std::io::Result<()> {
+        j["record"] = kind.into();
+        serde_json::to_writer(&mut *out, &j)?;
+        out.write_all(b"\n")
+    };
+    for (i, l) in report.lines.iter().enumerate() {
+        record(line_json(report, l, explainer.trace(report, i), lang), "line")?;
+    }
+    for y in &report.years {
+        record(summary_json(y), "year")?;
+    }
+    record(summary_json(&report.total), "total")
 }

@@ -80,40 +80,48 @@ fn line_reason(report: &Report, l: &Line, lang: Lang) -> Option<String> {
     index.map(|i| describe_node(report, l, i, lang))
 }
 
-/// Every line of the report, by year, then the firm before its projects (in file
-/// order), then what pays before what does not.
-pub(crate) fn line_rows(report: &Report, lang: Lang) -> Vec<[Cell; LINE_COLUMNS]> {
+/// The lines of the report in the order of the lines table: by year, then the firm before
+/// its projects (in file order), then what pays before what does not.
+pub(crate) fn line_order(report: &Report) -> Vec<&Line> {
     let mut lines: Vec<&Line> = report.lines.iter().collect();
     lines.sort_by_key(|l| (l.year, l.project, l.disposition));
     lines
+}
+
+/// One row of the lines table.
+pub(crate) fn line_row(report: &Report, l: &Line, lang: Lang) -> [Cell; LINE_COLUMNS] {
+    let rule = report.rule(l);
+    let document = report.document(l);
+    let project = report
+        .project_name(l)
+        .unwrap_or_else(|| t(lang, "企业整体", "the firm"));
+    [
+        Cell::Year(l.year),
+        Cell::Text(project.to_owned()),
+        Cell::Text(document.number.clone()),
+        Cell::Text(rule.clause.clone()),
+        Cell::Text(rule.title.get(lang).to_owned()),
+        Cell::Text(benefit_label(rule.benefit, lang).to_owned()),
+        Cell::Text(disposition_label(l.disposition, lang).to_owned()),
+        Cell::Money(l.amount),
+        Cell::Money(l.offered),
+        Cell::Money(l.ceiling),
+        Cell::Text(
+            report
+                .superseded_by(l)
+                .map(|s| rule_name(report, s, lang))
+                .unwrap_or_default(),
+        ),
+        Cell::Text(leads(report, rule, lang)),
+        Cell::Text(line_reason(report, l, lang).unwrap_or_default()),
+    ]
+}
+
+/// Every line of the report, in [`line_order`].
+pub(crate) fn line_rows(report: &Report, lang: Lang) -> Vec<[Cell; LINE_COLUMNS]> {
+    line_order(report)
         .into_iter()
-        .map(|l| {
-            let rule = report.rule(l);
-            let document = report.document(l);
-            let project = report
-                .project_name(l)
-                .unwrap_or_else(|| t(lang, "企业整体", "the firm"));
-            [
-                Cell::Year(l.year),
-                Cell::Text(project.to_owned()),
-                Cell::Text(document.number.clone()),
-                Cell::Text(rule.clause.clone()),
-                Cell::Text(rule.title.get(lang).to_owned()),
-                Cell::Text(benefit_label(rule.benefit, lang).to_owned()),
-                Cell::Text(disposition_label(l.disposition, lang).to_owned()),
-                Cell::Money(l.amount),
-                Cell::Money(l.offered),
-                Cell::Money(l.ceiling),
-                Cell::Text(
-                    report
-                        .superseded_by(l)
-                        .map(|s| rule_name(report, s, lang))
-                        .unwrap_or_default(),
-                ),
-                Cell::Text(leads(report, rule, lang)),
-                Cell::Text(line_reason(report, l, lang).unwrap_or_default()),
-            ]
-        })
+        .map(|l| line_row(report, l, lang))
         .collect()
 }
 

@@ -274,6 +274,45 @@ fn subtotal(out: &mut String, s: &Summary, lang: Lang) {
 
 /// The report as text.
 pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and every piece is a Rust string (UTF-8).
+    let _ = write(report, lang, detail, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The lines of each (project, year) block, blocks in the order their first line comes:
+/// found in one pass, a block being one run of consecutive lines or, for lines not in
+/// evaluation order, several.
+fn blocks(report: &Report) -> Vec<((Option<usize>, u16), Vec<std::ops::Range<usize>>)> {
+    let mut blocks: Vec<((Option<usize>, u16), Vec<std::ops::Range<usize>>)> = Vec::new();
+    let mut index: std::collections::HashMap<(Option<usize>, u16), usize> =
+        std::collections::HashMap::new();
+    let mut start = 0;
+    for run in report
+        .lines
+        .chunk_by(|a, b| (a.project, a.year) == (b.project, b.year))
+    {
+        let key = (run[0].project, run[0].year);
+        let range = start..start + run.len();
+        start = range.end;
+        match index.get(&key) {
+            Some(&b) => blocks[b].1.push(range),
+            None => {
+                index.insert(key, blocks.len());
+                blocks.push((key, vec![range]));
+            }
+        }
+    }
+    blocks
+}
+
+/// The report as text, written to `out` block by block as it is made.
+pub fn write(
+    report: &Report,
+    lang: Lang,
+    detail: Detail,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut out = String::new();
     out.push_str(&match lang {
         Lang::Zh => format!("招商引资政策兑现测算 · {}\n\n", report.subject),
@@ -281,13 +320,9 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
     });
     summary_table(&mut out, report, lang);
     bases_block(&mut out, report, lang);
-    let mut blocks: Vec<(Option<usize>, u16)> = Vec::new();
-    for l in &report.lines {
-        if !blocks.contains(&(l.project, l.year)) {
-            blocks.push((l.project, l.year));
-        }
-    }
-    for (project, year) in blocks {
+    for ((project, year), runs) in blocks(report) {
+        w.write_all(out.as_bytes())?;
+        out.clear();
         let heading = match (project, lang) {
             (Some(p), Lang::Zh) => format!("项目 {} · {year} 年", report.projects[p]),
             (Some(p), Lang::En) => format!("Project {} · {year}", report.projects[p]),
@@ -296,12 +331,7 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
         };
         out.push('\n');
         out.push_str(&format!("== {heading} ==\n"));
-        let in_block = || {
-            report
-                .lines
-                .iter()
-                .filter(move |l| l.project == project && l.year == year)
-        };
+        let in_block = || runs.iter().flat_map(|r| &report.lines[r.clone()]);
         let (mut shown, mut unclaimed, mut elsewhere, mut hidden) = (0, 0, 0, 0);
         // What pays first, then what is superseded, then what does not apply.
         let mut ordered: Vec<&Line> = in_block().collect();
@@ -369,5 +399,5 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
           "Note: \"definite\" is the sum the policy text fixes or guarantees as a minimum; \"up to\" is a ceiling set on review; every figure is an estimate subject to review by the lead agencies. Amounts are rounded to the fen, half away from zero, and every total adds the amounts as printed."),
         WIDTH, "", ""));
     out.push('\n');
-    out
+    w.write_all(out.as_bytes())
 }
