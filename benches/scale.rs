@@ -22,7 +22,11 @@ fn portfolio(projects: usize, years: usize) -> String {
         .args(["--generate", &projects.to_string(), &years.to_string()])
         .output()
         .expect("scripts/scaling.sh runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
@@ -49,7 +53,14 @@ fn bench(c: &mut Criterion) {
             })
         });
         group.bench_function(BenchmarkId::new("jsonl", projects), |b| {
-            b.iter(|| json::write_jsonl(black_box(&report), &mut Explainer::whole(), Lang::Zh, &mut std::io::sink()))
+            b.iter(|| {
+                json::write_jsonl(
+                    black_box(&report),
+                    &mut Explainer::whole(),
+                    Lang::Zh,
+                    &mut std::io::sink(),
+                )
+            })
         });
         group.bench_function(BenchmarkId::new("csv", projects), |b| {
             b.iter(|| csv::write_csv(black_box(&report), Lang::Zh, &mut std::io::sink()))

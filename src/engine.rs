@@ -365,7 +365,10 @@ fn offered_lines(file: &ProjectFile) -> HashSet<(&str, Option<usize>, u16)> {
     file.offers
         .iter()
         .map(|o| {
-            let project = o.project.as_deref().and_then(|p| project_at.get(p).copied());
+            let project = o
+                .project
+                .as_deref()
+                .and_then(|p| project_at.get(p).copied());
             (o.rule.as_str(), project, o.year.0)
         })
         .collect()
@@ -467,7 +470,12 @@ impl<'a> Explainer<'a> {
                 .into_iter()
                 .flatten()
                 .chain(year_inputs.map(|y| y.values.iter()).into_iter().flatten());
-            for (slot, v) in subject_year.map(|y| y.values.iter()).into_iter().flatten().chain(own) {
+            for (slot, v) in subject_year
+                .map(|y| y.values.iter())
+                .into_iter()
+                .flatten()
+                .chain(own)
+            {
                 self.values[*slot] = Some(*v);
             }
             self.at = Some((line.project, line.year));
@@ -1228,7 +1236,7 @@ impl<'r> Evaluator<'_, 'r, '_> {
 /// spans are contiguous and in line order, so the arena is rebuilt in one pass.
 fn merge_late(
     lines: &mut [Line],
-    nodes: Vec<Node>,
+    mut nodes: Vec<Node>,
     mut late: Vec<(usize, Node)>,
     work: &mut Work,
 ) -> Vec<Node> {
@@ -1238,18 +1246,27 @@ fn merge_late(
     work.sort(late.len());
     work.add(nodes.len() + lines.len());
     late.sort_by_key(|(i, _)| *i);
-    let mut out = Vec::with_capacity(nodes.len() + late.len());
-    let mut own = nodes.into_iter();
-    let mut late = late.into_iter().peekable();
-    for (i, l) in lines.iter_mut().enumerate() {
-        let start = out.len();
-        out.extend(own.by_ref().take(l.trace.len as usize));
+    // In place, from the last line back: each line's nodes move right by the number of
+    // late nodes of the lines before it, so the arena is never held twice.
+    let mut read = nodes.len();
+    nodes.reserve_exact(late.len());
+    nodes.extend(late.iter().map(|_| Node::Repealed));
+    let mut write = nodes.len();
+    let mut late = late.into_iter().rev().peekable();
+    for (i, l) in lines.iter_mut().enumerate().rev() {
+        let end = write;
         while let Some((_, n)) = late.next_if(|(j, _)| *j == i) {
-            out.push(n);
+            write -= 1;
+            nodes[write] = n;
         }
-        l.trace = span(start, out.len());
+        for _ in 0..l.trace.len {
+            read -= 1;
+            write -= 1;
+            nodes.swap(read, write);
+        }
+        l.trace = span(write, end);
     }
-    out
+    nodes
 }
 
 /// A one-time rule counts in the first year it yields something, and not again.
@@ -1317,7 +1334,10 @@ fn apply_offers(
     }
     let mut applied: HashSet<usize> = HashSet::new();
     for (offer, o) in file.offers.iter().enumerate() {
-        let project = o.project.as_deref().and_then(|p| project_at.get(p).copied());
+        let project = o
+            .project
+            .as_deref()
+            .and_then(|p| project_at.get(p).copied());
         let Some(&i) = line_at.get(&(o.rule.as_str(), project, o.year.0)) else {
             // The parser refuses offers on unknown rules and projects; a year the project
             // does not have leaves nothing to apply the offer to.

@@ -1254,7 +1254,11 @@ pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectF
     }
     // Each offer's (rule, project, year) against those before it, by hash.
     let mut offered: HashMap<(&str, Option<&str>, Year), usize> = HashMap::new();
-    let rule_ids: HashSet<&str> = base.rules.iter().map(|s| base.rule(*s).id.as_str()).collect();
+    let rule_ids: HashSet<&str> = base
+        .rules
+        .iter()
+        .map(|s| base.rule(*s).id.as_str())
+        .collect();
     for (i, o) in parsed.offers.iter().enumerate() {
         if !rule_ids.contains(o.rule.as_str()) {
             let (l, c, _) = locate_quoted(text, &o.rule, 0);

@@ -16,10 +16,6 @@ use crate::report::{Line, Node, Report, Summary};
 
 pub const SCHEMA: &str = "incentives.report/2";
 
-fn money(v: Option<rust_decimal::Decimal>) -> Json {
-    v.map_or(Json::Null, |d| Json::String(fen_string(d)))
-}
-
 fn summary_json(s: &Summary) -> Json {
     json!({
         "year": s.year,
@@ -70,48 +66,113 @@ fn tree(
     out
 }
 
+/// A text in both languages, as the contract writes it (keys sorted).
+#[derive(Serialize)]
+struct Both<'a> {
+    en: &'a str,
+    zh: &'a str,
+}
+
+#[derive(Serialize)]
+struct Source<'a> {
+    file: &'a str,
+    line: u32,
+}
+
+#[derive(Serialize)]
+struct SupersededBy<'a> {
+    name: String,
+    rule: &'a str,
+}
+
+/// A line's object of the contract, its keys in sorted order (as `json!` sorts them), so
+/// it is written without building a map; `record` only in JSON Lines.
+#[derive(Serialize)]
+struct LineJson<'a> {
+    already_granted_in: Option<u16>,
+    amount: Option<String>,
+    benefit: &'static str,
+    ceiling: Option<String>,
+    clause: &'a str,
+    disposition: &'static str,
+    explanation: Vec<Json>,
+    lead: &'a [String],
+    lead_text: String,
+    offered: Option<String>,
+    overlap_excluded: bool,
+    payer: Option<Both<'a>>,
+    policy: &'a str,
+    project: Option<&'a str>,
+    quote: &'a str,
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<&'static str>,
+    rule: &'a str,
+    source: Source<'a>,
+    stacking_group: Option<&'a str>,
+    stacking_groups: Vec<&'a str>,
+    status: &'static str,
+    superseded_by: Option<SupersededBy<'a>>,
+    title: Both<'a>,
+    year: u16,
+}
+
 /// A line's object; `trace` is its whole explanation.
-fn line_json(report: &Report, l: &Line, trace: &[Node], lang: Lang) -> Json {
+fn line_json<'a>(report: &'a Report, l: &Line, trace: &[Node], lang: Lang) -> LineJson<'a> {
     let rule = report.rule(l);
     let document = report.document(l);
     let base = report.rule_base();
-    json!({
-        "rule": rule.id,
-        "policy": document.number,
-        "title": {"zh": rule.title.zh, "en": rule.title.en},
-        "clause": rule.clause,
-        "project": report.project_name(l),
-        "year": l.year,
-        "status": l.status.key(),
-        "disposition": l.disposition.key(),
-        "already_granted_in": match l.disposition {
+    let fen = |v: Option<rust_decimal::Decimal>| v.map(fen_string);
+    LineJson {
+        already_granted_in: match l.disposition {
             crate::report::Disposition::AlreadyGranted { year } => Some(year),
             _ => None,
         },
-        "benefit": match rule.benefit {
+        amount: fen(l.amount),
+        benefit: match rule.benefit {
             Benefit::Grant => "grant",
             Benefit::TaxBenefit => "tax_benefit",
             Benefit::FeeSaving => "fee_saving",
             Benefit::InKind => "in_kind",
         },
-        "amount": money(l.amount),
-        "ceiling": money(l.ceiling),
-        "offered": money(l.offered),
-        "superseded_by": report.superseded_by(l).map(|s| json!({
-            "rule": base.rule(s).id,
-            "name": rule_name(report, s, lang),
-        })),
-        "overlap_excluded": l.overlap_excluded,
-        "stacking_group": report.groups(l).next().map(|g| g.id.as_str()),
-        "stacking_groups": report.groups(l).map(|g| g.id.as_str()).collect::<Vec<_>>(),
-        "payer": l.payer.and_then(|i| rule.payer.get(i as usize)).map(|p| json!({"zh": p.payer.zh, "en": p.payer.en})),
-        "lead": rule.lead,
-        "lead_text": leads(report, rule, lang),
-        "quote": rule.quote,
-        "source": {"file": base.documents[l.slot.document()].source.file, "line": rule.line},
-        "reason": reason(report, l, lang),
-        "explanation": tree(report, l, trace, 0, trace.len(), lang),
-    })
+        ceiling: fen(l.ceiling),
+        clause: &rule.clause,
+        disposition: l.disposition.key(),
+        explanation: tree(report, l, trace, 0, trace.len(), lang),
+        lead: &rule.lead,
+        lead_text: leads(report, rule, lang),
+        offered: fen(l.offered),
+        overlap_excluded: l.overlap_excluded,
+        payer: l
+            .payer
+            .and_then(|i| rule.payer.get(i as usize))
+            .map(|p| Both {
+                en: &p.payer.en,
+                zh: &p.payer.zh,
+            }),
+        policy: &document.number,
+        project: report.project_name(l),
+        quote: &rule.quote,
+        reason: reason(report, l, lang),
+        record: None,
+        rule: &rule.id,
+        source: Source {
+            file: &base.documents[l.slot.document()].source.file,
+            line: rule.line,
+        },
+        stacking_group: report.groups(l).next().map(|g| g.id.as_str()),
+        stacking_groups: report.groups(l).map(|g| g.id.as_str()).collect(),
+        status: l.status.key(),
+        superseded_by: report.superseded_by(l).map(|s| SupersededBy {
+            name: rule_name(report, s, lang),
+            rule: &base.rule(s).id,
+        }),
+        title: Both {
+            en: &rule.title.en,
+            zh: &rule.title.zh,
+        },
+        year: l.year,
+    }
 }
 
 /// The JSON object of each project's sums (`by_project`), in file order.
@@ -169,7 +230,11 @@ pub fn to_json(report: &Report, lang: Lang) -> Json {
         "years": report.years.iter().map(summary_json).collect::<Vec<_>>(),
         "total": summary_json(&report.total),
         "by_project": by_project(report),
-        "lines": report.lines.iter().map(|l| line_json(report, l, report.trace(l), lang)).collect::<Vec<_>>(),
+        "lines": report
+            .lines
+            .iter()
+            .map(|l| serde_json::to_value(line_json(report, l, report.trace(l), lang)).unwrap_or_default())
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -183,9 +248,11 @@ struct Lines<'a, 'e> {
 impl Serialize for Lines<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut explainer = self.explainer.borrow_mut();
-        s.collect_seq(self.report.lines.iter().enumerate().map(|(i, l)| {
-            line_json(self.report, l, explainer.trace(self.report, i), self.lang)
-        }))
+        s.collect_seq(
+            self.report.lines.iter().enumerate().map(|(i, l)| {
+                line_json(self.report, l, explainer.trace(self.report, i), self.lang)
+            }),
+        )
     }
 }
 
@@ -242,14 +309,17 @@ pub fn write_jsonl(
     lang: Lang,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    for (i, l) in report.lines.iter().enumerate() {
+        let mut line = line_json(report, l, explainer.trace(report, i), lang);
+        line.record = Some("line");
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+    }
     let mut record = |mut j: Json, kind: &str| -> std::io::Result<()> {
         j["record"] = kind.into();
         serde_json::to_writer(&mut *out, &j)?;
         out.write_all(b"\n")
     };
-    for (i, l) in report.lines.iter().enumerate() {
-        record(line_json(report, l, explainer.trace(report, i), lang), "line")?;
-    }
     for y in &report.years {
         record(summary_json(y), "year")?;
     }

@@ -30,49 +30,74 @@ pub const WIDTH: usize = 80;
 /// Runs of ASCII (numbers such as 30,000,000, ids, English words) are never split, and a
 /// closing punctuation mark stays on the line it closes.
 pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
-    let mut out = String::from(first);
+    let mut out = String::with_capacity(first.len() + text.len() + text.len() / 8);
+    out.push_str(first);
     let mut col = first.width();
-    let mut tokens: Vec<&str> = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let ascii_run = c.is_ascii() && c != ' ';
-        if ascii_run {
-            while let Some(&(_, n)) = chars.peek() {
-                if n.is_ascii() && n != ' ' {
-                    chars.next();
-                } else {
-                    break;
+    let indent_width = indent.width();
+    // Two columns stay free for a closing mark, so it never starts a line.
+    let limit = width.saturating_sub(2);
+    let closing_mark = |c: char| {
+        matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '）'
+                | '」'
+                | '』'
+                | '”'
+                | '！'
+                | '？'
+                | ','
+                | '.'
+                | ';'
+                | ':'
+                | ')'
+        )
+    };
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        // A token: a run of ASCII other than the space, or one other character.
+        let end = if c.is_ascii() && c != ' ' {
+            rest.bytes()
+                .position(|b| !b.is_ascii() || b == b' ')
+                .unwrap_or(rest.len())
+        } else {
+            c.len_utf8()
+        };
+        let (tok, after) = rest.split_at(end);
+        rest = after;
+        let w = token_width(tok, c);
+        if col + w > limit && col > indent_width {
+            let closing = w <= 2 && closing_mark(c);
+            if !(closing && col + w <= width) {
+                out.push('\n');
+                out.push_str(indent);
+                col = indent_width;
+                if tok == " " {
+                    continue;
                 }
-            }
-        }
-        let end = chars.peek().map_or(text.len(), |(j, _)| *j);
-        tokens.push(&text[start.max(i)..end]);
-        start = end;
-    }
-    for tok in tokens {
-        let w = tok.width();
-        let closing = tok
-            .chars()
-            .next()
-            .is_some_and(|c| "，。、；：）」』”！？,.;:)".contains(c))
-            && w <= 2;
-        // Two columns stay free for a closing mark, so it never starts a line.
-        if col + w > width.saturating_sub(2)
-            && col > indent.width()
-            && !(closing && col + w <= width)
-        {
-            out.push('\n');
-            out.push_str(indent);
-            col = indent.width();
-            if tok == " " {
-                continue;
             }
         }
         out.push_str(tok);
         col += w;
     }
     out
+}
+
+/// `tok.width()` for a token of `wrap` starting with `c`, without the general string
+/// walk: an ASCII run is one column a character (a CR before an LF none, as
+/// `unicode-width` counts it), and a single character past U+00A0 has its own width (no
+/// sequence rule applies to one character alone).
+fn token_width(tok: &str, c: char) -> usize {
+    if tok.len() == c.len_utf8() && c > '\u{a0}' {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+    } else if tok.is_ascii() && !tok.contains('\r') {
+        tok.len()
+    } else {
+        tok.width()
+    }
 }
 
 fn pad_between(left: &str, right: &str, width: usize) -> String {
@@ -155,7 +180,18 @@ fn bases_block(out: &mut String, report: &Report, lang: Lang) {
     }
 }
 
-fn line_block(out: &mut String, report: &Report, l: &Line, lang: Lang, detail: Detail) {
+/// The notes and the quote of a rule, wrapped: the same for every line of the rule, so
+/// each is wrapped once per output.
+type Tails = std::collections::HashMap<crate::load::RuleSlot, String>;
+
+fn line_block(
+    out: &mut String,
+    report: &Report,
+    l: &Line,
+    lang: Lang,
+    detail: Detail,
+    tails: &mut Tails,
+) {
     let rule = report.rule(l);
     let document = report.document(l);
     let head = format!(
@@ -196,20 +232,25 @@ fn line_block(out: &mut String, report: &Report, l: &Line, lang: Lang, detail: D
             out.push_str(&wrap(&s, WIDTH, &first, &rest));
             out.push('\n');
         }
-        for n in &rule.notes {
-            out.push_str(&wrap(n.get(lang), WIDTH, "      ※ ", "        "));
-            out.push('\n');
-        }
-        let quote = match lang {
-            Lang::Zh => format!(
-                "「{}」（牵头单位：{}）",
-                rule.quote,
-                leads(report, rule, lang)
-            ),
-            Lang::En => format!("「{}」 (lead: {})", rule.quote, leads(report, rule, lang)),
-        };
-        out.push_str(&wrap(&quote, WIDTH, "      ", "       "));
-        out.push('\n');
+        let tail = tails.entry(l.slot).or_insert_with(|| {
+            let mut tail = String::new();
+            for n in &rule.notes {
+                tail.push_str(&wrap(n.get(lang), WIDTH, "      ※ ", "        "));
+                tail.push('\n');
+            }
+            let quote = match lang {
+                Lang::Zh => format!(
+                    "「{}」（牵头单位：{}）",
+                    rule.quote,
+                    leads(report, rule, lang)
+                ),
+                Lang::En => format!("「{}」 (lead: {})", rule.quote, leads(report, rule, lang)),
+            };
+            tail.push_str(&wrap(&quote, WIDTH, "      ", "       "));
+            tail.push('\n');
+            tail
+        });
+        out.push_str(tail);
     } else {
         let why = match l.disposition {
             Disposition::AlreadyGranted { .. } => report
@@ -280,11 +321,14 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// A (project, year) block: its key and the runs of lines it holds.
+type Block = ((Option<usize>, u16), Vec<std::ops::Range<usize>>);
+
 /// The lines of each (project, year) block, blocks in the order their first line comes:
 /// found in one pass, a block being one run of consecutive lines or, for lines not in
 /// evaluation order, several.
-fn blocks(report: &Report) -> Vec<((Option<usize>, u16), Vec<std::ops::Range<usize>>)> {
-    let mut blocks: Vec<((Option<usize>, u16), Vec<std::ops::Range<usize>>)> = Vec::new();
+fn blocks(report: &Report) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
     let mut index: std::collections::HashMap<(Option<usize>, u16), usize> =
         std::collections::HashMap::new();
     let mut start = 0;
@@ -320,6 +364,7 @@ pub fn write(
     });
     summary_table(&mut out, report, lang);
     bases_block(&mut out, report, lang);
+    let mut tails = Tails::new();
     for ((project, year), runs) in blocks(report) {
         w.write_all(out.as_bytes())?;
         out.clear();
@@ -349,7 +394,7 @@ pub fn write(
                     continue;
                 }
             }
-            line_block(&mut out, report, l, lang, detail);
+            line_block(&mut out, report, l, lang, detail, &mut tails);
             shown += 1;
         }
         let notes = [
