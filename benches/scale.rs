@@ -63,7 +63,14 @@ fn bench(c: &mut Criterion) {
             })
         });
         group.bench_function(BenchmarkId::new("csv", projects), |b| {
-            b.iter(|| csv::write_csv(black_box(&report), Lang::Zh, &mut std::io::sink()))
+            b.iter(|| {
+                csv::write_csv(
+                    black_box(&report),
+                    &mut Explainer::whole(),
+                    Lang::Zh,
+                    &mut std::io::sink(),
+                )
+            })
         });
     }
     group.finish();

@@ -87,10 +87,11 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# One run: seconds and peak MB, as /usr/bin/time -v reports them; the output goes to a file.
+# One run: seconds and peak MB, as /usr/bin/time -v reports them; the output is counted,
+# not kept (100,000 projects as JSON are tens of gigabytes).
 measure() {
-    local file="$1" format="$2"
-    /usr/bin/time -v "$bin" calc "$file" --format "$format" >"$work/out" 2>"$work/time" || {
+    local file="$1" format="$2" bytes
+    bytes="$(/usr/bin/time -v "$bin" calc "$file" --format "$format" 2>"$work/time" | wc -c)" || {
         echo "scaling.sh: calc $file --format $format failed:" >&2
         grep -v '^\s' "$work/time" >&2 || true
         exit 1
@@ -98,7 +99,7 @@ measure() {
     local wall rss
     wall="$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + t[k]; printf "%.2f", s }' "$work/time")"
     rss="$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/time")"
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$3" "$4" "$format" "$wall" "$rss" "$(stat -c %s "$work/out")"
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$3" "$4" "$format" "$wall" "$rss" "$bytes"
 }
 
 if [[ $# -ge 2 ]]; then

@@ -283,7 +283,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<String, Failure> {
             let written = match format {
                 CalcFormat::Json => json::write_json(&report, &mut explainer, lang, &mut w),
                 CalcFormat::Jsonl => json::write_jsonl(&report, &mut explainer, lang, &mut w),
-                CalcFormat::Csv => csv::write_csv(&report, lang, &mut w),
+                CalcFormat::Csv => csv::write_csv(&report, &mut explainer, lang, &mut w),
                 CalcFormat::Text => text::write(&report, lang, detail, &mut w),
             };
             match written.and_then(|()| w.flush()) {

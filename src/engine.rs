@@ -102,12 +102,14 @@ pub enum Traces {
     /// Every line's whole explanation (the app, the printed report, `--verbose`).
     #[default]
     Every,
-    /// What a reader is shown of a line that pays nothing, is not in force or is not
-    /// claimed, and that no pass over all lines changes: its decisive node and the 口径 it
-    /// took, so its reason, its disposition and the report's 口径 are those of
-    /// [`Traces::Every`]; the rest of its explanation is dropped as soon as the line is
-    /// evaluated, and [`Explainer`] rebuilds it when an output asks. Every other line
-    /// keeps its whole explanation.
+    /// What the text shows of a line that pays nothing and that no pass over all lines
+    /// changes: of a line ineligible on the project's own figures, its decisive node and
+    /// the 口径 it took (its reason, its disposition and the report's 口径 stay those of
+    /// [`Traces::Every`]); of a line not in force, not claimed or in another district,
+    /// which the text only counts, nothing. The rest is dropped as soon as the line is
+    /// evaluated, and [`Explainer`] rebuilds a line's whole explanation when an output
+    /// asks (JSON, JSON Lines, the CSV's reasons). Every other line keeps its whole
+    /// explanation.
     Shown,
 }
 
@@ -377,8 +379,10 @@ fn offered_lines(file: &ProjectFile) -> HashSet<(&str, Option<usize>, u16)> {
 /// Abridges the explanation of the line just evaluated (the last of `lines`, its nodes the
 /// last of `nodes`) when no pass over all lines can change it: it is not in force or pays
 /// nothing (the passes only change lines that are eligible) and carries no offer. Its
-/// disposition is decided now, on the whole explanation; it keeps its decisive node and
-/// the 口径 it took, in order, so `decisive` picks the same node again.
+/// disposition is decided now, on the whole explanation. A line ineligible on the
+/// project's own figures keeps its decisive node and the 口径 it took, in order, so
+/// `decisive` picks the same node again and the report's 口径 are the same; a line not in
+/// force, not claimed or in another district keeps none.
 fn abridge(
     base: &RuleBase,
     lines: &mut [Line],
@@ -396,10 +400,15 @@ fn abridge(
     let range = l.trace.range();
     let trace = &nodes[range.clone()];
     l.disposition = disposition(base, l, trace);
-    let keep = decisive(trace, l.status);
+    // A line that fails on the project's own figures is shown with its reason and counts
+    // its 口径; one not in force, not claimed or in another district is only counted.
+    let shown = l.disposition == Disposition::Ineligible;
+    let keep = decisive(trace, l.status).filter(|_| shown);
     let mut write = range.start;
     for read in range.clone() {
-        if Some(read - range.start) == keep || matches!(nodes[read], Node::Reading { .. }) {
+        if Some(read - range.start) == keep
+            || (shown && matches!(nodes[read], Node::Reading { .. }))
+        {
             nodes.swap(write, read);
             write += 1;
         }

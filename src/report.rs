@@ -650,8 +650,9 @@ impl Report {
         self.abridged = abridged;
     }
 
-    /// Whether line `index` keeps only its decisive node and the 口径 it took
-    /// (`engine::Traces::Shown`); `engine::Explainer` rebuilds the rest.
+    /// Whether line `index` keeps only part of its explanation (`engine::Traces::Shown`):
+    /// its decisive node and the 口径 it took, or nothing for a line the text only counts;
+    /// `engine::Explainer` rebuilds the whole.
     pub fn abridged(&self, index: usize) -> bool {
         self.abridged
             .get(index / 64)

@@ -10,6 +10,8 @@ use crate::report::Report;
 
 use std::io::Write;
 
+use crate::engine::Explainer;
+
 use super::table::{
     line_headers, line_order, line_row, summary_headers, total_row, year_rows, Cell,
 };
@@ -43,19 +45,26 @@ fn records<const N: usize>(
     Ok(())
 }
 
-/// The whole report as CSV text, starting with the byte-order mark.
+/// The whole report as CSV text, starting with the byte-order mark (a report that kept
+/// every explanation).
 pub fn to_csv(report: &Report, lang: Lang) -> String {
     let mut out = Vec::new();
     // Writing into memory fails only if a record is malformed, which fixed-width rows
     // of text never are.
-    let _ = write_csv(report, lang, &mut out);
+    let _ = write_csv(report, &mut Explainer::whole(), lang, &mut out);
     // Every cell is a Rust string, so the bytes are UTF-8.
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// The report as CSV written to `out` row by row: the byte-order mark, the lines table,
-/// a blank row, the per-year table and its total.
-pub fn write_csv(report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+/// a blank row, the per-year table and its total. `explainer` gives each line's whole
+/// explanation, for its reason.
+pub fn write_csv(
+    report: &Report,
+    explainer: &mut Explainer,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let failed = |e: ::csv::Error| match e.into_kind() {
         ::csv::ErrorKind::Io(e) => e,
         other => std::io::Error::other(format!("{other:?}")),
@@ -64,9 +73,10 @@ pub fn write_csv(report: &Report, lang: Lang, out: &mut dyn Write) -> std::io::R
     records(
         out,
         &line_headers(lang),
-        line_order(report)
-            .into_iter()
-            .map(|l| line_row(report, l, lang)),
+        line_order(report).into_iter().map(|i| {
+            let l = &report.lines[i];
+            line_row(report, l, explainer.trace(report, i), lang)
+        }),
     )
     .map_err(failed)?;
     out.write_all(b"\r\n")?;

@@ -9,10 +9,10 @@ use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value as Json};
 
 use crate::engine::Explainer;
-use crate::messages::{describe_node_of, leads, reason, rule_name};
+use crate::messages::{describe_node_of, leads, rule_name};
 use crate::money::fen_string;
 use crate::pack::{Benefit, Lang};
-use crate::report::{Line, Node, Report, Summary};
+use crate::report::{decisive, Line, Node, Report, Summary};
 
 pub const SCHEMA: &str = "incentives.report/2";
 
@@ -153,7 +153,7 @@ fn line_json<'a>(report: &'a Report, l: &Line, trace: &[Node], lang: Lang) -> Li
         policy: &document.number,
         project: report.project_name(l),
         quote: &rule.quote,
-        reason: reason(report, l, lang),
+        reason: decisive(trace, l.status).map(|i| describe_node_of(report, l, trace, i, lang)),
         record: None,
         rule: &rule.id,
         source: Source {
