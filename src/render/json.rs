@@ -295,8 +295,12 @@ pub fn write_json(
         total: summary_json(&report.total),
         years: report.years.iter().map(summary_json).collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    // serde_json writes many small pieces: they go to a buffer here, not one by one
+    // through `out`.
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut w, &doc)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 /// JSON Lines (`incentives calc --format jsonl`, `docs/json.md`): one compact object per
@@ -309,11 +313,15 @@ pub fn write_jsonl(
     lang: Lang,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    // Each record is made in one buffer and handed to `out` whole.
+    let mut buf = Vec::new();
     for (i, l) in report.lines.iter().enumerate() {
         let mut line = line_json(report, l, explainer.trace(report, i), lang);
         line.record = Some("line");
-        serde_json::to_writer(&mut *out, &line)?;
-        out.write_all(b"\n")?;
+        buf.clear();
+        serde_json::to_writer(&mut buf, &line)?;
+        buf.push(b'\n');
+        out.write_all(&buf)?;
     }
     let mut record = |mut j: Json, kind: &str| -> std::io::Result<()> {
         j["record"] = kind.into();
