@@ -215,7 +215,7 @@ pub fn evaluate_counted(
     // Lines whose explanation is abridged as soon as they are evaluated (Traces::Shown),
     // one bit each; an offer's line is never abridged, as the offer adds to it.
     let mut abridged = Abridged::default();
-    let offered = offered_lines(file);
+    let offered = Offered::new(base, file);
     let mut lines: Vec<Line> = Vec::with_capacity(
         rule_count(Per::ProjectYear) * project_years
             + rule_count(Per::SubjectYear) * all_years.len(),
@@ -302,11 +302,12 @@ pub fn evaluate_counted(
     // A line a shared cap empties must not win its group, and a line that gives way must
     // not use up a shared cap: caps are applied to copies of the lines they touch for
     // ranking, then for real.
+    let mut capped = shared_caps(base, &lines, None, &mut work);
+    work.sort(capped.len());
+    capped.sort_by_key(|(i, _)| *i);
     let ranked = Ranked {
         lines: &lines,
-        capped: shared_caps(base, &lines, None, &mut work)
-            .into_iter()
-            .collect(),
+        capped,
     };
     let decisions = stacking_decisions(base, &ranked, &mut work);
     drop(ranked);
@@ -355,25 +356,67 @@ impl Abridged {
     }
 }
 
-/// The (rule id, project index, year) of every offer, whose lines keep their explanation.
-fn offered_lines(file: &ProjectFile) -> HashSet<(&str, Option<usize>, u16)> {
-    if file.offers.is_empty() {
-        return HashSet::new();
-    }
-    let mut project_at: HashMap<&str, usize> = HashMap::new();
-    for (i, p) in file.projects.iter().enumerate() {
-        project_at.entry(p.id.as_str()).or_insert(i);
-    }
-    file.offers
+/// Which rules the offers of `file` name, by document and rule: only their lines are
+/// looked up among the offers.
+fn offered_rules(base: &RuleBase, file: &ProjectFile) -> Vec<Vec<bool>> {
+    let ids: HashSet<&str> = file.offers.iter().map(|o| o.rule.as_str()).collect();
+    base.documents
         .iter()
-        .map(|o| {
-            let project = o
-                .project
-                .as_deref()
-                .and_then(|p| project_at.get(p).copied());
-            (o.rule.as_str(), project, o.year.0)
+        .map(|d| {
+            d.rules
+                .iter()
+                .map(|r| ids.contains(r.id.as_str()))
+                .collect()
         })
         .collect()
+}
+
+/// Whether a line of `slot` is of a rule an offer names.
+fn is_offered(rules: &[Vec<bool>], slot: RuleSlot) -> bool {
+    rules
+        .get(slot.document())
+        .and_then(|d| d.get(slot.rule()))
+        .copied()
+        .unwrap_or(false)
+}
+
+/// The lines offers are made on: their rules, and each offer's (rule id, project index,
+/// year). Such lines keep their explanation.
+struct Offered<'a> {
+    rules: Vec<Vec<bool>>,
+    lines: HashSet<(&'a str, Option<usize>, u16)>,
+}
+
+impl<'a> Offered<'a> {
+    fn new(base: &RuleBase, file: &'a ProjectFile) -> Offered<'a> {
+        let mut project_at: HashMap<&str, usize> = HashMap::new();
+        if !file.offers.is_empty() {
+            for (i, p) in file.projects.iter().enumerate() {
+                project_at.entry(p.id.as_str()).or_insert(i);
+            }
+        }
+        Offered {
+            rules: offered_rules(base, file),
+            lines: file
+                .offers
+                .iter()
+                .map(|o| {
+                    let project = o
+                        .project
+                        .as_deref()
+                        .and_then(|p| project_at.get(p).copied());
+                    (o.rule.as_str(), project, o.year.0)
+                })
+                .collect(),
+        }
+    }
+
+    fn contains(&self, base: &RuleBase, l: &Line) -> bool {
+        is_offered(&self.rules, l.slot)
+            && self
+                .lines
+                .contains(&(base.rule(l.slot).id.as_str(), l.project, l.year))
+    }
 }
 
 /// Abridges the explanation of the line just evaluated (the last of `lines`, its nodes the
@@ -388,13 +431,11 @@ fn abridge(
     lines: &mut [Line],
     nodes: &mut Vec<Node>,
     abridged: &mut Abridged,
-    offered: &HashSet<(&str, Option<usize>, u16)>,
+    offered: &Offered,
 ) {
     let index = lines.len() - 1;
     let l = &mut lines[index];
-    if !matches!(l.status, Status::NotInForce | Status::Ineligible)
-        || offered.contains(&(base.rule(l.slot).id.as_str(), l.project, l.year))
-    {
+    if !matches!(l.status, Status::NotInForce | Status::Ineligible) || offered.contains(base, l) {
         return;
     }
     let range = l.trace.range();
@@ -1326,16 +1367,10 @@ fn apply_offers(
     for (i, p) in file.projects.iter().enumerate() {
         project_at.entry(p.id.as_str()).or_insert(i);
     }
-    let offered_rules: HashSet<&str> = file.offers.iter().map(|o| o.rule.as_str()).collect();
-    let offered_slots: HashSet<RuleSlot> = base
-        .rules
-        .iter()
-        .copied()
-        .filter(|s| offered_rules.contains(base.rule(*s).id.as_str()))
-        .collect();
+    let offered = offered_rules(base, file);
     let mut line_at: HashMap<(&str, Option<usize>, u16), usize> = HashMap::new();
     for (i, l) in lines.iter().enumerate() {
-        if offered_slots.contains(&l.slot) {
+        if is_offered(&offered, l.slot) {
             line_at
                 .entry((base.rule(l.slot).id.as_str(), l.project, l.year))
                 .or_insert(i);
@@ -1436,12 +1471,16 @@ fn rank_key(base: &RuleBase, l: &Line) -> (Decimal, Decimal, bool, Date) {
 /// the whole report).
 struct Ranked<'a> {
     lines: &'a [Line],
-    capped: HashMap<usize, Line>,
+    /// Sorted by line index.
+    capped: Vec<(usize, Line)>,
 }
 
 impl Ranked<'_> {
     fn get(&self, i: usize) -> &Line {
-        self.capped.get(&i).unwrap_or(&self.lines[i])
+        match self.capped.binary_search_by_key(&i, |(j, _)| *j) {
+            Ok(at) => &self.capped[at].1,
+            Err(_) => &self.lines[i],
+        }
     }
 }
 
@@ -1480,9 +1519,24 @@ fn stacking_decisions(base: &RuleBase, ranked: &Ranked, work: &mut Work) -> Vec<
             })
     };
     let unit_of = |i: usize| (ranked.lines[i].year, ranked.lines[i].project);
-    // (year, project), then the highest first.
+    // (year, project), then the highest first (the keys made once per line, not per
+    // comparison).
     work.sort(candidates.len());
-    candidates.sort_by(|a, b| unit_of(*a).cmp(&unit_of(*b)).then_with(|| order(a, b)));
+    let mut keyed: Vec<_> = candidates
+        .iter()
+        .map(|&i| (unit_of(i), rank_key(base, ranked.get(i)), i))
+        .collect();
+    keyed.sort_by(|(unit_a, key_a, a), (unit_b, key_b, b)| {
+        unit_a
+            .cmp(unit_b)
+            .then_with(|| key_b.cmp(key_a))
+            .then_with(|| {
+                base.rule(ranked.lines[*a].slot)
+                    .id
+                    .cmp(&base.rule(ranked.lines[*b].slot).id)
+            })
+    });
+    candidates = keyed.into_iter().map(|(_, _, i)| i).collect();
     // The group that decides a pair sharing several: a TakeHighest group whose clause
     // governs the pair that year, else a WarnOverlap group (the texts are silent, so both
     // stay visible), else a TakeHighest group by its reading.
