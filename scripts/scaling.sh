@@ -5,7 +5,8 @@
 # retrofits, national programmes under a cap shared by the firm's projects, innovation
 # platforms the firm and its projects both claim, one-time grants, officers' offers), runs
 # the release binary on each in each format, and prints one row per run: projects, years,
-# format, seconds (wall), peak RSS in MB (both from /usr/bin/time -v).
+# format, seconds (wall, and CPU: user + system, which other work on the machine disturbs
+# less), peak RSS in MB, all from /usr/bin/time -v, and the bytes written.
 #
 #   scripts/scaling.sh                      # the table of docs/benchmarks.md
 #   scripts/scaling.sh 1000 3 jsonl         # one size: projects, years, formats (comma-separated)
@@ -96,10 +97,11 @@ measure() {
         grep -v '^\s' "$work/time" >&2 || true
         exit 1
     }
-    local wall rss
+    local wall cpu rss
     wall="$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + t[k]; printf "%.2f", s }' "$work/time")"
+    cpu="$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$work/time")"
     rss="$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/time")"
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$3" "$4" "$format" "$wall" "$rss" "$bytes"
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$3" "$4" "$format" "$wall" "$cpu" "$rss" "$bytes"
 }
 
 if [[ $# -ge 2 ]]; then
@@ -110,8 +112,8 @@ else
     formats=(text json jsonl csv)
 fi
 
-echo "| projects | years | format | seconds | peak MB | output bytes |"
-echo "|---:|---:|---|---:|---:|---:|"
+echo "| projects | years | format | wall s | CPU s | peak MB | output bytes |"
+echo "|---:|---:|---|---:|---:|---:|---:|"
 for size in "${sizes[@]}"; do
     projects="${size%%:*}"
     years="${size##*:}"

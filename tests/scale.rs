@@ -144,8 +144,8 @@ fn the_passes_see_what_scales_the_work() {
 fn every_output_grows_with_the_lines() {
     // The outputs are written line by line: 4× the projects give about 4× the bytes.
     let base = base();
-    let (small, _) = evaluate(&base, 120);
-    let (large, _) = evaluate(&base, 480);
+    let (small, _) = evaluate(&base, 60);
+    let (large, _) = evaluate(&base, 240);
     type Writer = fn(&Report, &mut Vec<u8>) -> std::io::Result<()>;
     let writers: [(&str, Writer); 4] = [
         ("text", |r, out| {
@@ -248,11 +248,11 @@ fn abridged_explanations_change_no_output() {
         }],
         strict: false,
     };
-    same_outputs(&base, "portfolio.ron", &portfolio(120), &converted);
+    same_outputs(&base, "portfolio.ron", &portfolio(40), &converted);
     let (every, shown) = same_outputs(
         &base,
         "portfolio.ron",
-        &portfolio(120),
+        &portfolio(40),
         &EvalOptions::default(),
     );
     // Most lines of a portfolio pay nothing and keep none of their explanation, or their

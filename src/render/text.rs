@@ -89,8 +89,12 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
 /// `tok.width()` for a token of `wrap` starting with `c`, without the general string
 /// walk: an ASCII run is one column a character (a CR before an LF none, as
 /// `unicode-width` counts it), and a single character past U+00A0 has its own width (no
-/// sequence rule applies to one character alone).
+/// sequence rule applies to one character alone; a CJK ideograph's is 2).
 fn token_width(tok: &str, c: char) -> usize {
+    // CJK Unified Ideographs, most of a Chinese sentence, are all wide.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return 2;
+    }
     if tok.len() == c.len_utf8() && c > '\u{a0}' {
         unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
     } else if tok.is_ascii() && !tok.contains('\r') {
@@ -445,4 +449,24 @@ pub fn write(
         WIDTH, "", ""));
     out.push('\n');
     w.write_all(out.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_width_is_the_string_width() {
+        // Every single character past U+00A0 (the ideographs by their shortcut), and ASCII
+        // runs with and without a CR before an LF.
+        for c in ('\u{a1}'..='\u{10ffff}').step_by(1) {
+            let mut buf = [0; 4];
+            let tok: &str = c.encode_utf8(&mut buf);
+            assert_eq!(token_width(tok, c), tok.width(), "U+{:04X}", c as u32);
+        }
+        for tok in ["30,000,000", "a\r\nb", "x\r", "id_47", "\t"] {
+            let c = tok.chars().next().unwrap_or(' ');
+            assert_eq!(token_width(tok, c), tok.width(), "{tok:?}");
+        }
+    }
 }
