@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use incentives::app::files::write_atomic;
 use incentives::check::{run_all, summarise, verify, Sources};
-use incentives::engine::{evaluate, EvalError};
+use incentives::engine::{evaluate_with, EvalError, Explainer, Traces};
 use incentives::load::{load_dir, load_embedded, LoadError, RuleBase};
 use incentives::messages::eval_error;
 use incentives::money::parse_decimal;
@@ -41,8 +41,9 @@ pub enum Command {
     Calc {
         /// The project file (RON; see docs/project-file.md).
         project: PathBuf,
-        /// What to print: the text breakdown, the documented JSON contract, or CSV (one
-        /// row per line, then the per-year table).
+        /// What to print: the text breakdown, the documented JSON contract, JSON Lines
+        /// (one object per line, then per year, then the total), or CSV (one row per line,
+        /// then the per-year table).
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: Option<CalcFormat>,
         /// Short for `--format json`.
@@ -132,6 +133,8 @@ pub struct EvalArgs {
 pub enum CalcFormat {
     Text,
     Json,
+    /// JSON Lines: one object per line of the report, then per year, then the total.
+    Jsonl,
     Csv,
 }
 
@@ -342,34 +345,43 @@ pub fn run(command: Command) -> Result<Output, Failure> {
             eval,
             verbose,
         } => {
-            let (report, _) = evaluate_file(&project, &eval)?;
             let format = if as_json {
                 CalcFormat::Json
             } else {
                 format.unwrap_or(CalcFormat::Text)
             };
-            let lang = Lang::from(eval.lang);
-            let data = |text| Output {
-                text,
-                kind: OutputKind::Data,
+            // A line that pays nothing keeps only what the output shows of it; the JSON
+            // outputs rebuild each such line's explanation as they write it.
+            let traces = if verbose && format == CalcFormat::Text {
+                Traces::Every
+            } else {
+                Traces::Shown
             };
+            let (report, parsed) = evaluate_file_with(&project, &eval, traces)?;
+            let mut explainer = Explainer::new(&parsed);
+            let lang = Lang::from(eval.lang);
+            let detail = if verbose {
+                text::Detail::Verbose
+            } else {
+                text::Detail::Normal
+            };
+            // Made into a buffer: the binary writes it with every write checked (a closed
+            // pipe or a full disk is one line and exit 74) and text made safe for a terminal.
+            let mut buf: Vec<u8> = Vec::new();
+            let written = match format {
+                CalcFormat::Json => json::write_json(&report, &mut explainer, lang, &mut buf),
+                CalcFormat::Jsonl => json::write_jsonl(&report, &mut explainer, lang, &mut buf),
+                CalcFormat::Csv => csv::write_csv(&report, &mut explainer, lang, &mut buf),
+                CalcFormat::Text => text::write(&report, lang, detail, &mut buf),
+            };
+            written.map_err(|e| cannot_make(e.to_string()))?;
+            let made = String::from_utf8(buf).map_err(|e| cannot_make(e.to_string()))?;
             Ok(match format {
-                CalcFormat::Json => {
-                    let mut s = serde_json::to_string_pretty(&json::to_json(&report, lang))
-                        .map_err(|e| cannot_make(e.to_string()))?;
-                    s.push('\n');
-                    data(s)
-                }
-                CalcFormat::Csv => data(csv::to_csv(&report, lang)),
-                CalcFormat::Text => Output::text(text::render(
-                    &report,
-                    lang,
-                    if verbose {
-                        text::Detail::Verbose
-                    } else {
-                        text::Detail::Normal
-                    },
-                )),
+                CalcFormat::Text => Output::text(made),
+                _ => Output {
+                    text: made,
+                    kind: OutputKind::Data,
+                },
             })
         }
         Command::Report {
@@ -522,6 +534,15 @@ pub fn run(command: Command) -> Result<Output, Failure> {
 /// Reads, parses and evaluates a project file with the command line's options; every
 /// failure is one line naming the file (and the place, where there is one), exit code 2.
 fn evaluate_file(project: &Path, args: &EvalArgs) -> Result<(Report, ProjectFile), Failure> {
+    evaluate_file_with(project, args, Traces::Every)
+}
+
+/// [`evaluate_file`], keeping the explanations `traces` says.
+fn evaluate_file_with(
+    project: &Path,
+    args: &EvalArgs,
+    traces: Traces,
+) -> Result<(Report, ProjectFile), Failure> {
     let lang = Lang::from(args.lang);
     let (readings, fx_rate, strict) = (&args.readings, args.fx_rate.as_deref(), args.strict);
     let base = Arc::new(rule_base(args.rules.as_deref())?);
@@ -543,7 +564,7 @@ fn evaluate_file(project: &Path, args: &EvalArgs) -> Result<(Report, ProjectFile
         readings: selected,
         strict,
     };
-    let report = evaluate(&base, &parsed, &options).map_err(|e| {
+    let report = evaluate_with(&base, &parsed, &options, traces).map_err(|e| {
         let (line, col) = match &e {
             EvalError::YearNotCovered { project, year }
             | EvalError::TooLarge { project, year, .. } => {

@@ -1,7 +1,7 @@
 //! The evaluation: (rule base, project file, options) → report. Pure: no I/O, no
 //! globals, no prose; every decision is recorded as a typed node of the line's trace.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -93,6 +93,60 @@ pub fn evaluate(
     file: &ProjectFile,
     options: &EvalOptions,
 ) -> Result<Report, EvalError> {
+    evaluate_counted(rule_base, file, options, Traces::Every).map(|(report, _)| report)
+}
+
+/// Which explanations a report keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Traces {
+    /// Every line's whole explanation (the app, the printed report, `--verbose`).
+    #[default]
+    Every,
+    /// What the text shows of a line that pays nothing and that no pass over all lines
+    /// changes: of a line ineligible on the project's own figures, its decisive node and
+    /// the 口径 it took (its reason, its disposition and the report's 口径 stay those of
+    /// [`Traces::Every`]); of a line not in force, not claimed or in another district,
+    /// which the text only counts, nothing. The rest is dropped as soon as the line is
+    /// evaluated, and [`Explainer`] rebuilds a line's whole explanation when an output
+    /// asks (JSON, JSON Lines, the CSV's reasons). Every other line keeps its whole
+    /// explanation.
+    Shown,
+}
+
+/// [`evaluate`], keeping the explanations `traces` says.
+pub fn evaluate_with(
+    rule_base: &Arc<RuleBase>,
+    file: &ProjectFile,
+    options: &EvalOptions,
+    traces: Traces,
+) -> Result<Report, EvalError> {
+    evaluate_counted(rule_base, file, options, traces).map(|(report, _)| report)
+}
+
+/// The steps the passes over all lines took: lines and nodes visited, index look-ups,
+/// decisions recorded, and `n·log2(n)` for each sort of `n` lines. It grows with the lines,
+/// not with their square; `tests/scale.rs` compares it across sizes of project files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work(pub u64);
+
+impl Work {
+    fn add(&mut self, steps: usize) {
+        self.0 = self.0.saturating_add(steps as u64);
+    }
+
+    fn sort(&mut self, n: usize) {
+        self.add(n * (usize::BITS - n.leading_zeros()) as usize);
+    }
+}
+
+/// [`evaluate_with`], and the [`Work`] its passes over all lines took.
+pub fn evaluate_counted(
+    rule_base: &Arc<RuleBase>,
+    file: &ProjectFile,
+    options: &EvalOptions,
+    traces: Traces,
+) -> Result<(Report, Work), EvalError> {
+    let mut work = Work::default();
     for (i, sel) in options.readings.iter().enumerate() {
         let Some((_, decl)) = rule_base.reading(&sel.id) else {
             return Err(EvalError::UnknownReading(sel.id.clone()));
@@ -158,7 +212,14 @@ pub fn evaluate(
             .filter(|s| base.rule(**s).per == per)
             .count()
     };
-    let mut nodes: Vec<Node> = Vec::with_capacity(4 * base.rules.len() * (project_years + 1));
+    let mut nodes: Vec<Node> = Vec::with_capacity(match traces {
+        Traces::Every => 4 * base.rules.len() * (project_years + 1),
+        Traces::Shown => 2 * base.rules.len() * (project_years + 1),
+    });
+    // Lines whose explanation is abridged as soon as they are evaluated (Traces::Shown),
+    // one bit each; an offer's line is never abridged, as the offer adds to it.
+    let mut abridged = Abridged::default();
+    let offered = Offered::new(base, file);
     let mut lines: Vec<Line> = Vec::with_capacity(
         rule_count(Per::ProjectYear) * project_years
             + rule_count(Per::SubjectYear) * all_years.len(),
@@ -201,6 +262,9 @@ pub fn evaluate(
                         e => e,
                     },
                 )?;
+                if traces == Traces::Shown {
+                    abridge(base, &mut lines, &mut nodes, &mut abridged, &offered);
+                }
             }
         }
     }
@@ -228,29 +292,45 @@ pub fn evaluate(
             .filter(|s| base.rule(**s).per == Per::SubjectYear)
         {
             evaluate_line(base, *slot, &ctx, None, &mut lines, &mut nodes)?;
+            if traces == Traces::Shown {
+                abridge(base, &mut lines, &mut nodes, &mut abridged, &offered);
+            }
         }
     }
 
     // The passes over all lines add nodes to lines evaluated long before: they are kept
     // aside and merged into each line's place in the arena once.
     let mut late: Vec<(usize, Node)> = Vec::new();
-    apply_one_time(base, &mut lines, &mut late);
-    apply_offers(base, &mut lines, &mut late, file, options)?;
+    apply_one_time(base, &mut lines, &mut late, &mut work);
+    apply_offers(base, &mut lines, &mut late, file, options, &mut work)?;
     // A line a shared cap empties must not win its group, and a line that gives way must
-    // not use up a shared cap: caps are applied to a copy for ranking, then for real.
-    let mut ranked = lines.clone();
-    apply_shared_caps(base, &mut ranked, &mut Vec::new());
-    apply_stacking(base, &mut lines, &ranked, &mut late);
+    // not use up a shared cap: caps are applied to copies of the lines they touch for
+    // ranking, then for real.
+    let mut capped = shared_caps(base, &lines, None, &mut work);
+    work.sort(capped.len());
+    capped.sort_by_key(|(i, _)| *i);
+    let ranked = Ranked {
+        lines: &lines,
+        capped,
+    };
+    let decisions = stacking_decisions(base, &ranked, &mut work);
     drop(ranked);
-    apply_shared_caps(base, &mut lines, &mut late);
+    record_decisions(base, &mut lines, &decisions, &mut late, &mut work);
+    for (i, l) in shared_caps(base, &lines, Some(&mut late), &mut work) {
+        lines[i] = l;
+    }
     apply_ceiling_terms(base, &mut lines, &mut late);
     apply_modifiers(base, &mut lines, &mut late);
-    let nodes = merge_late(&mut lines, nodes, late);
-    for l in &mut lines {
-        l.disposition = disposition(base, l, &nodes[l.trace.range()]);
+    let nodes = merge_late(&mut lines, nodes, late, &mut work);
+    for (i, l) in lines.iter_mut().enumerate() {
+        // An abridged line's disposition was decided on its whole explanation.
+        if !abridged.contains(i) {
+            l.disposition = disposition(base, l, &nodes[l.trace.range()]);
+        }
     }
+    work.add(nodes.len());
 
-    Report::new(
+    let mut report = Report::new(
         rule_base.clone(),
         file.subject.name.clone(),
         file.projects.iter().map(|p| p.id.clone()).collect(),
@@ -258,7 +338,227 @@ pub fn evaluate(
         lines,
         nodes,
     )
-    .map_err(|_| EvalError::TotalTooLarge)
+    .map_err(|_| EvalError::TotalTooLarge)?;
+    report.set_abridged(abridged.0);
+    work.add(report.lines.len());
+    Ok((report, work))
+}
+
+/// One bit per line: its explanation was abridged ([`Traces::Shown`]).
+#[derive(Default)]
+struct Abridged(Vec<u64>);
+
+impl Abridged {
+    fn insert(&mut self, i: usize) {
+        let (word, bit) = (i / 64, i % 64);
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << bit;
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+/// Which rules the offers of `file` name, by document and rule: only their lines are
+/// looked up among the offers.
+fn offered_rules(base: &RuleBase, file: &ProjectFile) -> Vec<Vec<bool>> {
+    let ids: HashSet<&str> = file.offers.iter().map(|o| o.rule.as_str()).collect();
+    base.documents
+        .iter()
+        .map(|d| {
+            d.rules
+                .iter()
+                .map(|r| ids.contains(r.id.as_str()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether a line of `slot` is of a rule an offer names.
+fn is_offered(rules: &[Vec<bool>], slot: RuleSlot) -> bool {
+    rules
+        .get(slot.document())
+        .and_then(|d| d.get(slot.rule()))
+        .copied()
+        .unwrap_or(false)
+}
+
+/// The lines offers are made on: their rules, and each offer's (rule id, project index,
+/// year). Such lines keep their explanation.
+struct Offered<'a> {
+    rules: Vec<Vec<bool>>,
+    lines: HashSet<(&'a str, Option<usize>, u16)>,
+}
+
+impl<'a> Offered<'a> {
+    fn new(base: &RuleBase, file: &'a ProjectFile) -> Offered<'a> {
+        let mut project_at: HashMap<&str, usize> = HashMap::new();
+        if !file.offers.is_empty() {
+            for (i, p) in file.projects.iter().enumerate() {
+                project_at.entry(p.id.as_str()).or_insert(i);
+            }
+        }
+        Offered {
+            rules: offered_rules(base, file),
+            lines: file
+                .offers
+                .iter()
+                .map(|o| {
+                    let project = o
+                        .project
+                        .as_deref()
+                        .and_then(|p| project_at.get(p).copied());
+                    (o.rule.as_str(), project, o.year.0)
+                })
+                .collect(),
+        }
+    }
+
+    fn contains(&self, base: &RuleBase, l: &Line) -> bool {
+        is_offered(&self.rules, l.slot)
+            && self
+                .lines
+                .contains(&(base.rule(l.slot).id.as_str(), l.project, l.year))
+    }
+}
+
+/// Abridges the explanation of the line just evaluated (the last of `lines`, its nodes the
+/// last of `nodes`) when no pass over all lines can change it: it is not in force or pays
+/// nothing (the passes only change lines that are eligible) and carries no offer. Its
+/// disposition is decided now, on the whole explanation. A line ineligible on the
+/// project's own figures keeps its decisive node and the 口径 it took, in order, so
+/// `decisive` picks the same node again and the report's 口径 are the same; a line not in
+/// force, not claimed or in another district keeps none.
+fn abridge(
+    base: &RuleBase,
+    lines: &mut [Line],
+    nodes: &mut Vec<Node>,
+    abridged: &mut Abridged,
+    offered: &Offered,
+) {
+    let index = lines.len() - 1;
+    let l = &mut lines[index];
+    if !matches!(l.status, Status::NotInForce | Status::Ineligible) || offered.contains(base, l) {
+        return;
+    }
+    let range = l.trace.range();
+    let trace = &nodes[range.clone()];
+    l.disposition = disposition(base, l, trace);
+    // A line that fails on the project's own figures is shown with its reason and counts
+    // its 口径; one not in force, not claimed or in another district is only counted.
+    let shown = l.disposition == Disposition::Ineligible;
+    let keep = decisive(trace, l.status).filter(|_| shown);
+    let mut write = range.start;
+    for read in range.clone() {
+        if Some(read - range.start) == keep
+            || (shown && matches!(nodes[read], Node::Reading { .. }))
+        {
+            nodes.swap(write, read);
+            write += 1;
+        }
+    }
+    nodes.truncate(write);
+    l.trace = span(range.start, write);
+    abridged.insert(index);
+}
+
+/// Rebuilds the whole explanation of the lines a report evaluated with [`Traces::Shown`]
+/// abridged, from the project file it was evaluated from: the same evaluation of the same
+/// line, so the same nodes. Lines kept whole are lent as they are.
+pub struct Explainer<'a> {
+    file: Option<&'a ProjectFile>,
+    projects: Vec<&'a [(usize, Value)]>,
+    /// The values seen by the last (project, year) rebuilt, kept for its next line.
+    at: Option<(Option<usize>, u16)>,
+    values: Vec<Option<Value>>,
+    nodes: Vec<Node>,
+}
+
+impl<'a> Explainer<'a> {
+    /// For a report that kept every explanation ([`Traces::Every`]).
+    pub fn whole() -> Explainer<'static> {
+        Explainer {
+            file: None,
+            projects: Vec::new(),
+            at: None,
+            values: Vec::new(),
+            nodes: Vec::new(),
+        }
+    }
+
+    /// For a report evaluated from `file`.
+    pub fn new(file: &'a ProjectFile) -> Explainer<'a> {
+        Explainer {
+            file: Some(file),
+            projects: file
+                .projects
+                .iter()
+                .map(|p| p.inputs.values.as_slice())
+                .collect(),
+            at: None,
+            values: Vec::new(),
+            nodes: Vec::new(),
+        }
+    }
+
+    /// The whole explanation of line `index` of `report`.
+    pub fn trace<'s>(&'s mut self, report: &'s Report, index: usize) -> &'s [Node] {
+        let line = &report.lines[index];
+        let Some(file) = self.file.filter(|_| report.abridged(index)) else {
+            return report.trace(line);
+        };
+        let base = report.rule_base();
+        let catalog = &base.catalog;
+        let year = crate::project::Year(line.year);
+        let project = line.project.and_then(|p| file.projects.get(p));
+        let year_inputs = project.and_then(|p| p.years.get(&year));
+        if self.at != Some((line.project, line.year)) {
+            self.values = catalog.defaults.clone();
+            for (slot, v) in &file.subject.inputs.values {
+                self.values[*slot] = Some(*v);
+            }
+            let subject_year = file.subject.years.get(&year);
+            let own = project
+                .map(|p| p.inputs.values.iter())
+                .into_iter()
+                .flatten()
+                .chain(year_inputs.map(|y| y.values.iter()).into_iter().flatten());
+            for (slot, v) in subject_year
+                .map(|y| y.values.iter())
+                .into_iter()
+                .flatten()
+                .chain(own)
+            {
+                self.values[*slot] = Some(*v);
+            }
+            self.at = Some((line.project, line.year));
+        }
+        let dated: Vec<(usize, &[DatedAmount])> = file
+            .subject
+            .years
+            .get(&year)
+            .into_iter()
+            .flat_map(|v| v.dated_inputs())
+            .chain(year_inputs.into_iter().flat_map(|v| v.dated_inputs()))
+            .collect();
+        let ctx = Ctx {
+            values: &self.values,
+            year: line.year,
+            options: &report.options,
+            projects: &self.projects,
+            defaults: &catalog.defaults,
+            dated: &dated,
+            catalog,
+        };
+        self.nodes.clear();
+        let mut scratch = line.clone();
+        // The line was evaluated once already, so it does not overflow now.
+        let _ = fill_line(base, line.slot, &ctx, &mut scratch, &mut self.nodes);
+        &self.nodes
+    }
 }
 
 /// One rule, one project (or the firm), one year: appends the line to `lines` and its nodes to `nodes`.
@@ -1006,27 +1306,49 @@ impl<'r> Evaluator<'_, 'r, '_> {
 
 /// Moves the nodes of `late` (line index, node) to the end of their lines' spans. Lines'
 /// spans are contiguous and in line order, so the arena is rebuilt in one pass.
-fn merge_late(lines: &mut [Line], nodes: Vec<Node>, mut late: Vec<(usize, Node)>) -> Vec<Node> {
+fn merge_late(
+    lines: &mut [Line],
+    mut nodes: Vec<Node>,
+    mut late: Vec<(usize, Node)>,
+    work: &mut Work,
+) -> Vec<Node> {
     if late.is_empty() {
         return nodes;
     }
+    work.sort(late.len());
+    work.add(nodes.len() + lines.len());
     late.sort_by_key(|(i, _)| *i);
-    let mut out = Vec::with_capacity(nodes.len() + late.len());
-    let mut own = nodes.into_iter();
-    let mut late = late.into_iter().peekable();
-    for (i, l) in lines.iter_mut().enumerate() {
-        let start = out.len();
-        out.extend(own.by_ref().take(l.trace.len as usize));
+    // In place, from the last line back: each line's nodes move right by the number of
+    // late nodes of the lines before it, so the arena is never held twice.
+    let mut read = nodes.len();
+    nodes.reserve_exact(late.len());
+    nodes.extend(late.iter().map(|_| Node::Repealed));
+    let mut write = nodes.len();
+    let mut late = late.into_iter().rev().peekable();
+    for (i, l) in lines.iter_mut().enumerate().rev() {
+        let end = write;
         while let Some((_, n)) = late.next_if(|(j, _)| *j == i) {
-            out.push(n);
+            write -= 1;
+            nodes[write] = n;
         }
-        l.trace = span(start, out.len());
+        for _ in 0..l.trace.len {
+            read -= 1;
+            write -= 1;
+            nodes.swap(read, write);
+        }
+        l.trace = span(write, end);
     }
-    out
+    nodes
 }
 
 /// A one-time rule counts in the first year it yields something, and not again.
-fn apply_one_time(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
+fn apply_one_time(
+    base: &RuleBase,
+    lines: &mut [Line],
+    late: &mut Vec<(usize, Node)>,
+    work: &mut Work,
+) {
+    work.add(lines.len());
     let mut first: HashMap<(RuleSlot, Option<usize>), u16> = HashMap::new();
     for (i, l) in lines.iter_mut().enumerate() {
         if base.rule(l.slot).frequency != Frequency::OneTime || !l.status.eligible() {
@@ -1055,16 +1377,34 @@ fn apply_offers(
     late: &mut Vec<(usize, Node)>,
     file: &ProjectFile,
     options: &EvalOptions,
+    work: &mut Work,
 ) -> Result<(), EvalError> {
-    let mut applied: Vec<usize> = Vec::new();
+    if file.offers.is_empty() {
+        return Ok(());
+    }
+    work.add(file.projects.len() + lines.len() + file.offers.len());
+    // Each offer's line found through an index of the offered rules' lines (the first line
+    // of a rule, project and year), not by a scan of every line per offer.
+    let mut project_at: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in file.projects.iter().enumerate() {
+        project_at.entry(p.id.as_str()).or_insert(i);
+    }
+    let offered = offered_rules(base, file);
+    let mut line_at: HashMap<(&str, Option<usize>, u16), usize> = HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        if is_offered(&offered, l.slot) {
+            line_at
+                .entry((base.rule(l.slot).id.as_str(), l.project, l.year))
+                .or_insert(i);
+        }
+    }
+    let mut applied: HashSet<usize> = HashSet::new();
     for (offer, o) in file.offers.iter().enumerate() {
         let project = o
             .project
-            .as_ref()
-            .and_then(|p| file.projects.iter().position(|q| &q.id == p));
-        let Some(i) = lines.iter().position(|l| {
-            base.rule(l.slot).id == o.rule && l.project == project && l.year == o.year.0
-        }) else {
+            .as_deref()
+            .and_then(|p| project_at.get(p).copied());
+        let Some(&i) = line_at.get(&(o.rule.as_str(), project, o.year.0)) else {
             // The parser refuses offers on unknown rules and projects; a year the project
             // does not have leaves nothing to apply the offer to.
             return Err(EvalError::OfferNotApplicable {
@@ -1074,7 +1414,7 @@ fn apply_offers(
                 year: o.year.0,
             });
         };
-        if applied.contains(&i) {
+        if !applied.insert(i) {
             return Err(EvalError::DuplicateOffer {
                 offer,
                 rule: o.rule.clone(),
@@ -1082,7 +1422,6 @@ fn apply_offers(
                 year: o.year.0,
             });
         }
-        applied.push(i);
         let line = &mut lines[i];
         let offered = o.amount.0;
         if !line.status.pays() {
@@ -1132,7 +1471,7 @@ fn apply_offers(
 
 /// Orders competing lines: the figure the line would pay (an offer where there is one),
 /// then ceiling, then a rule in force for the whole year over one in force for part of it,
-/// then the newer document (then, in `apply_stacking`, the smaller rule id).
+/// then the newer document (then, in `stacking_decisions`, the smaller rule id).
 fn rank_key(base: &RuleBase, l: &Line) -> (Decimal, Decimal, bool, Date) {
     let minus_one = Decimal::NEGATIVE_ONE;
     let amount = l.counted_amount().unwrap_or(minus_one);
@@ -1149,6 +1488,24 @@ fn rank_key(base: &RuleBase, l: &Line) -> (Decimal, Decimal, bool, Date) {
     )
 }
 
+/// The lines as the caps shared across projects leave them, for ranking: the few lines a
+/// shared cap changed are read from `capped`, every other line from `lines` (no copy of
+/// the whole report).
+struct Ranked<'a> {
+    lines: &'a [Line],
+    /// Sorted by line index.
+    capped: Vec<(usize, Line)>,
+}
+
+impl Ranked<'_> {
+    fn get(&self, i: usize) -> &Line {
+        match self.capped.binary_search_by_key(&i, |(j, _)| *j) {
+            Ok(at) => &self.capped[at].1,
+            Err(_) => &self.lines[i],
+        }
+    }
+}
+
 /// No double claim. Lines of one stacking group compete when they are for the same subject
 /// in the same year and either for the same project or one of them for the firm as a whole
 /// (the pairing rule of `docs/rule-format.md`):
@@ -1161,41 +1518,58 @@ fn rank_key(base: &RuleBase, l: &Line) -> (Decimal, Decimal, bool, Date) {
 /// `ranked` holds the lines as the caps shared across projects leave them, so a line a cap
 /// has emptied never wins. In a `TakeHighest` group the line giving way is superseded; in
 /// a `WarnOverlap` group it is shown with a warning and left out of the conservative total.
-fn apply_stacking(
-    base: &RuleBase,
-    lines: &mut [Line],
-    ranked: &[Line],
-    late: &mut Vec<(usize, Node)>,
-) {
-    let groups_of = |i: usize| &base.rule(ranked[i].slot).groups;
-    let mut candidates: Vec<usize> = (0..ranked.len())
-        .filter(|&i| ranked[i].status.eligible() && !groups_of(i).is_empty())
+///
+/// Linear in the lines (after one sort): a unit's taken lines are found by group, not by a
+/// scan of the unit, and a firm line meets the project lines of its year and group through
+/// an index built once, not by a scan of every line taken.
+fn stacking_decisions(base: &RuleBase, ranked: &Ranked, work: &mut Work) -> Vec<Decision> {
+    work.add(ranked.lines.len());
+    let groups_of = |i: usize| &base.rule(ranked.lines[i].slot).groups;
+    let mut candidates: Vec<usize> = (0..ranked.lines.len())
+        .filter(|&i| !groups_of(i).is_empty() && ranked.get(i).status.eligible())
         .collect();
     if candidates.len() < 2 {
-        return;
+        return Vec::new();
     }
     let order = |a: &usize, b: &usize| {
-        rank_key(base, &ranked[*b])
-            .cmp(&rank_key(base, &ranked[*a]))
+        rank_key(base, ranked.get(*b))
+            .cmp(&rank_key(base, ranked.get(*a)))
             .then_with(|| {
-                base.rule(ranked[*a].slot)
+                base.rule(ranked.lines[*a].slot)
                     .id
-                    .cmp(&base.rule(ranked[*b].slot).id)
+                    .cmp(&base.rule(ranked.lines[*b].slot).id)
             })
     };
-    // (year, project), then the highest first.
-    candidates.sort_by(|a, b| {
-        (ranked[*a].year, ranked[*a].project)
-            .cmp(&(ranked[*b].year, ranked[*b].project))
-            .then_with(|| order(a, b))
+    let unit_of = |i: usize| (ranked.lines[i].year, ranked.lines[i].project);
+    // (year, project), then the highest first (the keys made once per line, not per
+    // comparison).
+    work.sort(candidates.len());
+    let mut keyed: Vec<_> = candidates
+        .iter()
+        .map(|&i| (unit_of(i), rank_key(base, ranked.get(i)), i))
+        .collect();
+    keyed.sort_by(|(unit_a, key_a, a), (unit_b, key_b, b)| {
+        unit_a
+            .cmp(unit_b)
+            .then_with(|| key_b.cmp(key_a))
+            .then_with(|| {
+                base.rule(ranked.lines[*a].slot)
+                    .id
+                    .cmp(&base.rule(ranked.lines[*b].slot).id)
+            })
     });
+    candidates = keyed.into_iter().map(|(_, _, i)| i).collect();
     // The group that decides a pair sharing several: a TakeHighest group whose clause
     // governs the pair that year, else a WarnOverlap group (the texts are silent, so both
     // stay visible), else a TakeHighest group by its reading.
     let shared = |a: usize, b: usize| -> Option<usize> {
         let gb = groups_of(b);
         let common = || groups_of(a).iter().copied().filter(|g| gb.contains(g));
-        let (sa, sb, year) = (ranked[a].slot, ranked[b].slot, ranked[a].year);
+        let (sa, sb, year) = (
+            ranked.lines[a].slot,
+            ranked.lines[b].slot,
+            ranked.lines[a].year,
+        );
         common()
             .find(|&g| {
                 base.groups[g].policy == StackingPolicy::TakeHighest
@@ -1206,57 +1580,105 @@ fn apply_stacking(
     };
     let mut decisions: Vec<Decision> = Vec::new();
     let mut taken: Vec<usize> = Vec::new();
-    for unit in candidates.chunk_by(|a, b| {
-        (ranked[*a].year, ranked[*a].project) == (ranked[*b].year, ranked[*b].project)
-    }) {
+    // Within a unit the lines taken share no group (a line sharing one gives way), so each
+    // group has at most one taker: the first line taken that shares a group with a new
+    // line is the taker of its groups that was taken first.
+    let mut taker: Vec<Option<usize>> = vec![None; base.groups.len()];
+    for unit in candidates.chunk_by(|a, b| unit_of(*a) == unit_of(*b)) {
         let first = taken.len();
         for &i in unit {
-            match taken[first..]
+            work.add(1 + groups_of(i).len());
+            let winner = groups_of(i)
                 .iter()
-                .find_map(|&w| shared(w, i).map(|g| (w, g)))
-            {
+                .filter_map(|&g| taker.get(g).copied().flatten())
+                .min()
+                .map(|position| taken[position]);
+            match winner.and_then(|w| shared(w, i).map(|g| (w, g))) {
                 Some((winner, group)) => decisions.push(Decision {
                     winner,
                     loser: i,
                     group,
                 }),
-                None => taken.push(i),
+                None => {
+                    for &g in groups_of(i) {
+                        if let Some(t) = taker.get_mut(g) {
+                            t.get_or_insert(taken.len());
+                        }
+                    }
+                    taken.push(i);
+                }
+            }
+        }
+        for &w in &taken[first..] {
+            work.add(groups_of(w).len());
+            for &g in groups_of(w) {
+                if let Some(t) = taker.get_mut(g) {
+                    *t = None;
+                }
             }
         }
     }
-    // Firm lines against the project lines of the same year and group.
+    // Firm lines against the project lines of the same year and group. The firm lines
+    // taken in one year share no group, so each (year, group) meets one firm line at most.
     let mut firm: Vec<usize> = taken
         .iter()
         .copied()
-        .filter(|&i| ranked[i].project.is_none())
+        .filter(|&i| ranked.lines[i].project.is_none())
         .collect();
+    if firm.is_empty() {
+        return decisions;
+    }
+    let firm_groups: HashSet<(u16, usize)> = firm
+        .iter()
+        .flat_map(|&f| groups_of(f).iter().map(move |&g| (ranked.lines[f].year, g)))
+        .collect();
+    // The project lines taken, by (year, group), in the order they were taken.
+    let mut by_group: HashMap<(u16, usize), Vec<usize>> = HashMap::new();
+    work.add(taken.len());
+    for &i in &taken {
+        if ranked.lines[i].project.is_none() {
+            continue;
+        }
+        for &g in groups_of(i) {
+            let key = (ranked.lines[i].year, g);
+            if firm_groups.contains(&key) {
+                let list = by_group.entry(key).or_default();
+                // A rule naming a group twice is still one line of it.
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+    let mut given_way: HashSet<usize> = HashSet::new();
+    work.sort(firm.len());
     firm.sort_by(order);
     for f in firm {
-        if !taken.contains(&f) {
+        work.add(1);
+        if given_way.contains(&f) {
             continue;
         }
         for &g in groups_of(f) {
-            let projects: Vec<usize> = taken
-                .iter()
+            let projects: Vec<usize> = by_group
+                .get(&(ranked.lines[f].year, g))
+                .into_iter()
+                .flatten()
                 .copied()
-                .filter(|&i| {
-                    ranked[i].project.is_some()
-                        && ranked[i].year == ranked[f].year
-                        && groups_of(i).contains(&g)
-                })
+                .filter(|i| !given_way.contains(i))
                 .collect();
+            work.add(1 + projects.len());
             if projects.is_empty() {
                 continue;
             }
             let sum = |field: fn(&Line) -> Option<Decimal>| -> Decimal {
                 projects
                     .iter()
-                    .map(|&i| field(&ranked[i]).unwrap_or_default())
+                    .map(|&i| field(ranked.get(i)).unwrap_or_default())
                     .sum()
             };
             let firm_key = (
-                ranked[f].counted_amount().unwrap_or_default(),
-                ranked[f].ceiling.unwrap_or_default(),
+                ranked.get(f).counted_amount().unwrap_or_default(),
+                ranked.get(f).ceiling.unwrap_or_default(),
             );
             let project_key = (sum(Line::counted_amount), sum(|l| l.ceiling));
             if firm_key >= project_key && firm_key > (Decimal::ZERO, Decimal::ZERO) {
@@ -1267,7 +1689,7 @@ fn apply_stacking(
                         group: g,
                     });
                 }
-                taken.retain(|i| !projects.contains(i));
+                given_way.extend(projects);
             } else {
                 let Some(winner) = projects.iter().copied().min_by(order) else {
                     continue;
@@ -1277,12 +1699,12 @@ fn apply_stacking(
                     loser: f,
                     group: g,
                 });
-                taken.retain(|&i| i != f);
+                given_way.insert(f);
                 break;
             }
         }
     }
-    record_decisions(base, lines, &decisions, late);
+    decisions
 }
 
 /// One line giving way to another in `group`.
@@ -1298,10 +1720,15 @@ fn record_decisions(
     lines: &mut [Line],
     decisions: &[Decision],
     late: &mut Vec<(usize, Node)>,
+    work: &mut Work,
 ) {
-    // The winner's node lists everything it won over in a group, in one sentence.
+    work.add(decisions.len());
+    // The winner's node lists everything it won over in a group, in one sentence; each
+    // (winner, group) is found by index, in the order first met.
     let mut won: Vec<(usize, usize, Vec<RuleSlot>, Vec<Basis>)> = Vec::new();
+    let mut won_at: HashMap<(usize, usize), usize> = HashMap::new();
     let mut overlaps: Vec<(usize, usize, Vec<RuleSlot>)> = Vec::new();
+    let mut overlap_at: HashMap<(usize, usize), usize> = HashMap::new();
     for d in decisions {
         let group = &base.groups[d.group];
         let (winner_slot, loser_slot) = (lines[d.winner].slot, lines[d.loser].slot);
@@ -1319,12 +1746,15 @@ fn record_decisions(
                         basis,
                     },
                 ));
-                match won.iter_mut().find(|w| w.0 == d.winner && w.1 == d.group) {
-                    Some(w) => {
-                        w.2.push(loser_slot);
-                        w.3.push(basis);
+                match won_at.get(&(d.winner, d.group)) {
+                    Some(&w) => {
+                        won[w].2.push(loser_slot);
+                        won[w].3.push(basis);
                     }
-                    None => won.push((d.winner, d.group, vec![loser_slot], vec![basis])),
+                    None => {
+                        won_at.insert((d.winner, d.group), won.len());
+                        won.push((d.winner, d.group, vec![loser_slot], vec![basis]));
+                    }
                 }
             }
             StackingPolicy::WarnOverlap => {
@@ -1337,12 +1767,12 @@ fn record_decisions(
                         counted: false,
                     },
                 ));
-                match overlaps
-                    .iter_mut()
-                    .find(|w| w.0 == d.winner && w.1 == d.group)
-                {
-                    Some(w) => w.2.push(loser_slot),
-                    None => overlaps.push((d.winner, d.group, vec![loser_slot])),
+                match overlap_at.get(&(d.winner, d.group)) {
+                    Some(&w) => overlaps[w].2.push(loser_slot),
+                    None => {
+                        overlap_at.insert((d.winner, d.group), overlaps.len());
+                        overlaps.push((d.winner, d.group, vec![loser_slot]));
+                    }
                 }
             }
         }
@@ -1399,7 +1829,15 @@ pub fn governing_basis(
 }
 
 /// Caps shared by several lines of one rule: per firm per year, per firm, per project.
-fn apply_shared_caps(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize, Node)>) {
+/// Returns each line a shared cap applies to, as the caps leave it, with its index; the
+/// nodes that say so go to `late` when given (the ranking copy records none).
+fn shared_caps(
+    base: &RuleBase,
+    lines: &[Line],
+    mut late: Option<&mut Vec<(usize, Node)>>,
+    work: &mut Work,
+) -> Vec<(usize, Line)> {
+    work.add(lines.len());
     let shared = |c: &Cap| {
         matches!(
             c,
@@ -1409,12 +1847,14 @@ fn apply_shared_caps(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize,
     let mut order: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i].status.pays() && base.rule(lines[i].slot).caps.iter().any(shared))
         .collect();
+    work.sort(order.len());
     order.sort_by_key(|&i| (lines[i].year, lines[i].project));
     // (rule, cap index, project, year) → (amount used, ceiling used)
     type CapKey = (RuleSlot, usize, Option<usize>, u16);
     let mut used: HashMap<CapKey, (Decimal, Decimal)> = HashMap::new();
+    let mut capped = Vec::with_capacity(order.len());
     for i in order {
-        let l = &mut lines[i];
+        let mut l = lines[i].clone();
         let rule = base.rule(l.slot);
         for (ci, cap) in rule.caps.iter().enumerate() {
             let (limit, key) = match cap {
@@ -1430,16 +1870,18 @@ fn apply_shared_caps(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize,
             l.offered = l.offered.map(|a| a.min(room_amount));
             let room = (limit - *used_ceiling).max(Decimal::ZERO);
             l.ceiling = Some(l.ceiling.map_or(room, |c| c.min(room)));
-            late.push((
-                i,
-                Node::SharedCap(Box::new(SharedCapStep {
-                    index: ci as u8,
-                    limit,
-                    already: *used_amount,
-                    before,
-                    after: l.counted_amount(),
-                })),
-            ));
+            if let Some(late) = late.as_deref_mut() {
+                late.push((
+                    i,
+                    Node::SharedCap(Box::new(SharedCapStep {
+                        index: ci as u8,
+                        limit,
+                        already: *used_amount,
+                        before,
+                        after: l.counted_amount(),
+                    })),
+                ));
+            }
             *used_amount += l.counted_amount().unwrap_or_default();
             *used_ceiling += l.ceiling.unwrap_or_default();
             if l.counted_amount().unwrap_or_default().is_zero()
@@ -1455,7 +1897,9 @@ fn apply_shared_caps(base: &RuleBase, lines: &mut [Line], late: &mut Vec<(usize,
                 l.status = Status::CeilingOnly;
             }
         }
+        capped.push((i, l));
     }
+    capped
 }
 
 /// A copy of the rule base in which each cap that a selected reading switches holds the

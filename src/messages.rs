@@ -645,10 +645,22 @@ pub fn summary_note(total: &crate::report::Summary, lang: Lang) -> String {
 
 /// One sentence for node `index` of a line's trace.
 pub fn describe_node(report: &Report, line: &Line, index: usize, lang: Lang) -> String {
+    describe_node_of(report, line, report.trace(line), index, lang)
+}
+
+/// One sentence for node `index` of `trace`, the line's explanation as given (one that
+/// `engine::Explainer` rebuilt).
+pub fn describe_node_of(
+    report: &Report,
+    line: &Line,
+    trace: &[Node],
+    index: usize,
+    lang: Lang,
+) -> String {
     let catalog: &InputCatalog = &report.rule_base().catalog;
     let rule = report.rule(line);
     let document = report.document(line);
-    let Some(node) = report.trace(line).get(index) else {
+    let Some(node) = trace.get(index) else {
         return String::new();
     };
     let group = |g: u16| &report.rule_base().groups[g as usize];

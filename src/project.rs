@@ -7,7 +7,7 @@
 //! writes it back in a form [`parse_project`] reads to an equal project.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -1515,8 +1515,15 @@ pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectF
         };
         return Err(at(pos, kind));
     }
+    // Each offer's (rule, project, year) against those before it, by hash.
+    let mut offered: HashMap<(&str, Option<&str>, Year), usize> = HashMap::new();
+    let rule_ids: HashSet<&str> = base
+        .rules
+        .iter()
+        .map(|s| base.rule(*s).id.as_str())
+        .collect();
     for (i, o) in parsed.offers.iter().enumerate() {
-        if base.find_rule(&o.rule).is_none() {
+        if !rule_ids.contains(o.rule.as_str()) {
             let (l, c, _) = locate_quoted(text, &o.rule, 0);
             let pos = if l > 1 || c > 1 {
                 (l, c)
@@ -1530,10 +1537,7 @@ pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectF
                 },
             ));
         }
-        if let Some(j) = parsed.offers[..i]
-            .iter()
-            .position(|p| p.rule == o.rule && p.project == o.project && p.year == o.year)
-        {
+        if let Some(&j) = offered.get(&(o.rule.as_str(), o.project.as_deref(), o.year)) {
             let first = position_of(text, catalog, Stop::Offer(j));
             let second = position_of(text, catalog, Stop::Offer(i));
             return Err(at(
@@ -1546,6 +1550,7 @@ pub fn parse_project(file: &str, text: &str, base: &RuleBase) -> Result<ProjectF
                 },
             ));
         }
+        offered.insert((o.rule.as_str(), o.project.as_deref(), o.year), i);
     }
     Ok(parsed)
 }

@@ -651,6 +651,9 @@ pub struct Report {
     pub years: Vec<Summary>,
     /// All years together.
     pub total: Summary,
+    /// One bit per line whose explanation was abridged (`engine::Traces::Shown`).
+    #[serde(skip)]
+    abridged: Vec<u64>,
 }
 
 impl Report {
@@ -704,7 +707,22 @@ impl Report {
             nodes,
             years: rows,
             total,
+            abridged: Vec::new(),
         })
+    }
+
+    /// Marks the lines whose explanation the engine abridged, one bit per line.
+    pub(crate) fn set_abridged(&mut self, abridged: Vec<u64>) {
+        self.abridged = abridged;
+    }
+
+    /// Whether line `index` keeps only part of its explanation (`engine::Traces::Shown`):
+    /// its decisive node and the 口径 it took, or nothing for a line the text only counts;
+    /// `engine::Explainer` rebuilds the whole.
+    pub fn abridged(&self, index: usize) -> bool {
+        self.abridged
+            .get(index / 64)
+            .is_some_and(|w| w & (1 << (index % 64)) != 0)
     }
 
     /// The rule base the report was computed from.
@@ -770,6 +788,23 @@ impl Report {
         lines: impl Iterator<Item = &'a Line>,
     ) -> Result<Summary, TotalTooLarge> {
         Summary::of(&self.base, None, lines)
+    }
+
+    /// Each project's sums over all its years (`year: None`), in file order, in one pass
+    /// over the lines; `None` for a project whose sums pass 28 digits.
+    pub fn project_summaries(&self) -> Vec<Option<Summary>> {
+        let mut sums = vec![Some(Summary::default()); self.projects.len()];
+        for l in &self.lines {
+            let Some(slot) = l.project.and_then(|p| sums.get_mut(p)) else {
+                continue;
+            };
+            if let Some(s) = slot {
+                if s.add(&self.base, l).is_err() {
+                    *slot = None;
+                }
+            }
+        }
+        sums
     }
 
     /// Every 口径 taken by a line the reader sees (eligible, superseded, or failing on the

@@ -8,7 +8,13 @@ use crate::money::fen_string;
 use crate::pack::Lang;
 use crate::report::Report;
 
-use super::table::{line_headers, line_rows, summary_headers, total_row, year_rows, Cell};
+use std::io::Write;
+
+use crate::engine::Explainer;
+
+use super::table::{
+    line_headers, line_order, line_row, summary_headers, total_row, year_rows, Cell,
+};
 
 /// The UTF-8 byte-order mark.
 pub const BOM: &str = "\u{feff}";
@@ -22,37 +28,59 @@ fn text(cell: &Cell) -> String {
     }
 }
 
-/// Writes `rows` (a header, then its rows) as CSV records ending in CRLF.
-fn records<'a>(
+/// Writes a header, then `rows`, to `out` as CSV records ending in CRLF.
+fn records<const N: usize>(
+    out: &mut dyn Write,
     header: &[&str],
-    rows: impl Iterator<Item = &'a [Cell]>,
-) -> Result<Vec<u8>, ::csv::Error> {
+    rows: impl Iterator<Item = [Cell; N]>,
+) -> Result<(), ::csv::Error> {
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(out);
     w.write_record(header)?;
     for row in rows {
         w.write_record(row.iter().map(text))?;
     }
-    w.into_inner().map_err(|e| e.into_error().into())
+    w.flush()?;
+    Ok(())
 }
 
-/// The whole report as CSV text, starting with the byte-order mark.
+/// The whole report as CSV text, starting with the byte-order mark (a report that kept
+/// every explanation).
 pub fn to_csv(report: &Report, lang: Lang) -> String {
-    let lines = line_rows(report, lang);
-    let mut summary = year_rows(report);
-    summary.push(total_row(report, lang));
-    let mut out = BOM.as_bytes().to_vec();
+    let mut out = Vec::new();
     // Writing into memory fails only if a record is malformed, which fixed-width rows
     // of text never are.
-    let tables = records(&line_headers(lang), lines.iter().map(|r| &r[..])).and_then(|a| {
-        records(&summary_headers(lang), summary.iter().map(|r| &r[..])).map(|b| (a, b))
-    });
-    if let Ok((a, b)) = tables {
-        out.extend_from_slice(&a);
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(&b);
-    }
+    let _ = write_csv(report, &mut Explainer::whole(), lang, &mut out);
     // Every cell is a Rust string, so the bytes are UTF-8.
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// The report as CSV written to `out` row by row: the byte-order mark, the lines table,
+/// a blank row, the per-year table and its total. `explainer` gives each line's whole
+/// explanation, for its reason.
+pub fn write_csv(
+    report: &Report,
+    explainer: &mut Explainer,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let failed = |e: ::csv::Error| match e.into_kind() {
+        ::csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    };
+    out.write_all(BOM.as_bytes())?;
+    records(
+        out,
+        &line_headers(lang),
+        line_order(report).into_iter().map(|i| {
+            let l = &report.lines[i];
+            line_row(report, l, explainer.trace(report, i), lang)
+        }),
+    )
+    .map_err(failed)?;
+    out.write_all(b"\r\n")?;
+    let mut summary = year_rows(report);
+    summary.push(total_row(report, lang));
+    records(out, &summary_headers(lang), summary.into_iter()).map_err(failed)
 }

@@ -2,18 +2,19 @@
 //! typed data with every sentence in the language of `--lang`. Amounts are decimal strings
 //! in yuan rounded to the fen; the schema id is versioned.
 
+use std::cell::RefCell;
+use std::io::Write;
+
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value as Json};
 
-use crate::messages::{describe_node, leads, reason, rule_name};
+use crate::engine::Explainer;
+use crate::messages::{describe_node_of, leads, rule_name};
 use crate::money::fen_string;
 use crate::pack::{Benefit, Lang};
-use crate::report::{Line, Report, Summary};
+use crate::report::{decisive, Line, Node, Report, Summary};
 
 pub const SCHEMA: &str = "incentives.report/2";
-
-fn money(v: Option<rust_decimal::Decimal>) -> Json {
-    v.map_or(Json::Null, |d| Json::String(fen_string(d)))
-}
 
 fn summary_json(s: &Summary) -> Json {
     json!({
@@ -36,24 +37,33 @@ fn summary_json(s: &Summary) -> Json {
     })
 }
 
-/// The nodes `range` of a line's trace as a nested tree.
-fn tree(report: &Report, l: &Line, from: usize, to: usize, lang: Lang) -> Vec<Json> {
+/// The nodes `from..to` of a line's explanation `trace` as a nested tree.
+fn tree(
+    report: &Report,
+    l: &Line,
+    trace: &[Node],
+    from: usize,
+    to: usize,
+    lang: Lang,
+) -> Vec<Json> {
     let mut out = Vec::new();
     let mut i = from;
-    let trace = report.trace(l);
     while i < to {
         let node = &trace[i];
         let mut fields = match serde_json::to_value(node) {
             Ok(Json::Object(m)) => m,
             _ => Map::new(),
         };
-        fields.insert("text".into(), describe_node(report, l, i, lang).into());
+        fields.insert(
+            "text".into(),
+            describe_node_of(report, l, trace, i, lang).into(),
+        );
         let len = node.subtree_len();
         if len > 0 {
             let end = (i + 1 + len).min(to);
             fields.insert(
                 "children".into(),
-                Json::Array(tree(report, l, i + 1, end, lang)),
+                Json::Array(tree(report, l, trace, i + 1, end, lang)),
             );
         }
         out.push(Json::Object(fields));
@@ -62,65 +72,136 @@ fn tree(report: &Report, l: &Line, from: usize, to: usize, lang: Lang) -> Vec<Js
     out
 }
 
-fn line_json(report: &Report, l: &Line, lang: Lang) -> Json {
+/// A text in both languages, as the contract writes it (keys sorted).
+#[derive(Serialize)]
+struct Both<'a> {
+    en: &'a str,
+    zh: &'a str,
+}
+
+#[derive(Serialize)]
+struct Source<'a> {
+    file: &'a str,
+    line: u32,
+}
+
+#[derive(Serialize)]
+struct SupersededBy<'a> {
+    name: String,
+    rule: &'a str,
+}
+
+/// A line's object of the contract, its keys in sorted order (as `json!` sorts them), so
+/// it is written without building a map; `record` only in JSON Lines.
+#[derive(Serialize)]
+struct LineJson<'a> {
+    already_granted_in: Option<u16>,
+    amount: Option<String>,
+    benefit: &'static str,
+    ceiling: Option<String>,
+    ceiling_open: bool,
+    ceiling_period: Option<crate::pack::CeilingPeriod>,
+    clause: &'a str,
+    disposition: &'static str,
+    explanation: Vec<Json>,
+    lead: &'a [String],
+    lead_text: String,
+    offered: Option<String>,
+    overlap_excluded: bool,
+    payer: Option<Both<'a>>,
+    policy: &'a str,
+    project: Option<&'a str>,
+    quote: &'a str,
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<&'static str>,
+    rule: &'a str,
+    source: Source<'a>,
+    stacking_group: Option<&'a str>,
+    stacking_groups: Vec<&'a str>,
+    status: &'static str,
+    superseded_by: Option<SupersededBy<'a>>,
+    title: Both<'a>,
+    year: u16,
+}
+
+/// A line's object; `trace` is its whole explanation.
+fn line_json<'a>(report: &'a Report, l: &Line, trace: &[Node], lang: Lang) -> LineJson<'a> {
     let rule = report.rule(l);
     let document = report.document(l);
     let base = report.rule_base();
-    json!({
-        "rule": rule.id,
-        "policy": document.number,
-        "title": {"zh": rule.title.zh, "en": rule.title.en},
-        "clause": rule.clause,
-        "project": report.project_name(l),
-        "year": l.year,
-        "status": l.status.key(),
-        "disposition": l.disposition.key(),
-        "already_granted_in": match l.disposition {
+    let fen = |v: Option<rust_decimal::Decimal>| v.map(fen_string);
+    LineJson {
+        already_granted_in: match l.disposition {
             crate::report::Disposition::AlreadyGranted { year } => Some(year),
             _ => None,
         },
-        "benefit": match rule.benefit {
+        amount: fen(l.amount),
+        benefit: match rule.benefit {
             Benefit::Grant => "grant",
             Benefit::TaxBenefit => "tax_benefit",
             Benefit::FeeSaving => "fee_saving",
             Benefit::InKind => "in_kind",
             Benefit::Modifier => "modifier",
         },
-        "amount": money(l.amount),
-        "ceiling": money(l.ceiling),
-        "ceiling_period": rule.ceiling.as_ref().map(|c| c.period),
-        "ceiling_open": l.ceiling_open,
-        "offered": money(l.offered),
-        "superseded_by": report.superseded_by(l).map(|s| json!({
-            "rule": base.rule(s).id,
-            "name": rule_name(report, s, lang),
-        })),
-        "overlap_excluded": l.overlap_excluded,
-        "stacking_group": report.groups(l).next().map(|g| g.id.as_str()),
-        "stacking_groups": report.groups(l).map(|g| g.id.as_str()).collect::<Vec<_>>(),
-        "payer": l.payer.and_then(|i| rule.payer.get(i as usize)).map(|p| json!({"zh": p.payer.zh, "en": p.payer.en})),
-        "lead": rule.lead,
-        "lead_text": leads(report, rule, lang),
-        "quote": rule.quote,
-        "source": {"file": base.documents[l.slot.document()].source.file, "line": rule.line},
-        "reason": reason(report, l, lang),
-        "explanation": tree(report, l, 0, report.trace(l).len(), lang),
-    })
+        ceiling: fen(l.ceiling),
+        ceiling_open: l.ceiling_open,
+        ceiling_period: rule.ceiling.as_ref().map(|c| c.period),
+        clause: &rule.clause,
+        disposition: l.disposition.key(),
+        explanation: tree(report, l, trace, 0, trace.len(), lang),
+        lead: &rule.lead,
+        lead_text: leads(report, rule, lang),
+        offered: fen(l.offered),
+        overlap_excluded: l.overlap_excluded,
+        payer: l
+            .payer
+            .and_then(|i| rule.payer.get(i as usize))
+            .map(|p| Both {
+                en: &p.payer.en,
+                zh: &p.payer.zh,
+            }),
+        policy: &document.number,
+        project: report.project_name(l),
+        quote: &rule.quote,
+        reason: decisive(trace, l.status).map(|i| describe_node_of(report, l, trace, i, lang)),
+        record: None,
+        rule: &rule.id,
+        source: Source {
+            file: &base.documents[l.slot.document()].source.file,
+            line: rule.line,
+        },
+        stacking_group: report.groups(l).next().map(|g| g.id.as_str()),
+        stacking_groups: report.groups(l).map(|g| g.id.as_str()).collect(),
+        status: l.status.key(),
+        superseded_by: report.superseded_by(l).map(|s| SupersededBy {
+            name: rule_name(report, s, lang),
+            rule: &base.rule(s).id,
+        }),
+        title: Both {
+            en: &rule.title.en,
+            zh: &rule.title.zh,
+        },
+        year: l.year,
+    }
 }
 
-/// The whole report as the documented JSON object.
-pub fn to_json(report: &Report, lang: Lang) -> Json {
-    let by_project: Vec<Json> = (0..report.projects.len())
-        .filter_map(|p| {
-            let s = report
-                .summary_of(report.lines.iter().filter(|l| l.project == Some(p)))
-                .ok()?;
-            let mut j = summary_json(&s);
-            j["project"] = report.projects[p].clone().into();
+/// The JSON object of each project's sums (`by_project`), in file order.
+fn by_project(report: &Report) -> Vec<Json> {
+    report
+        .project_summaries()
+        .into_iter()
+        .zip(&report.projects)
+        .filter_map(|(s, id)| {
+            let mut j = summary_json(&s?);
+            j["project"] = id.clone().into();
             Some(j)
         })
-        .collect();
-    let bases: Vec<Json> = report
+        .collect()
+}
+
+fn bases(report: &Report, lang: Lang) -> Vec<Json> {
+    report
         .readings_taken()
         .into_iter()
         .map(|(doc, r, selected)| {
@@ -135,22 +216,131 @@ pub fn to_json(report: &Report, lang: Lang) -> Json {
                 "other": if alternative { r.default.get(lang) } else { r.alternative.get(lang) },
             })
         })
-        .collect();
+        .collect()
+}
+
+fn options(report: &Report) -> Json {
+    json!({
+        "readings": report.options.readings.iter().map(|r| json!({
+            "id": r.id,
+            "param": r.param.map(|p| p.to_string()),
+        })).collect::<Vec<_>>(),
+        "strict": report.options.strict,
+    })
+}
+
+/// The whole report as the documented JSON object, in memory (for the printed report,
+/// whose template reads it whole). The command line streams it with [`write_json`].
+pub fn to_json(report: &Report, lang: Lang) -> Json {
     json!({
         "schema": SCHEMA,
         "subject": report.subject,
         "projects": report.projects,
-        "options": {
-            "readings": report.options.readings.iter().map(|r| json!({
-                "id": r.id,
-                "param": r.param.map(|p| p.to_string()),
-            })).collect::<Vec<_>>(),
-            "strict": report.options.strict,
-        },
-        "bases": bases,
+        "options": options(report),
+        "bases": bases(report, lang),
         "years": report.years.iter().map(summary_json).collect::<Vec<_>>(),
         "total": summary_json(&report.total),
-        "by_project": by_project,
-        "lines": report.lines.iter().map(|l| line_json(report, l, lang)).collect::<Vec<_>>(),
+        "by_project": by_project(report),
+        "lines": report
+            .lines
+            .iter()
+            .map(|l| serde_json::to_value(line_json(report, l, report.trace(l), lang)).unwrap_or_default())
+            .collect::<Vec<_>>(),
     })
+}
+
+/// The lines, serialized one at a time: each line's object is made, written and dropped.
+struct Lines<'a, 'e> {
+    report: &'a Report,
+    explainer: RefCell<&'a mut Explainer<'e>>,
+    lang: Lang,
+}
+
+impl Serialize for Lines<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut explainer = self.explainer.borrow_mut();
+        s.collect_seq(
+            self.report.lines.iter().enumerate().map(|(i, l)| {
+                line_json(self.report, l, explainer.trace(self.report, i), self.lang)
+            }),
+        )
+    }
+}
+
+/// The top-level object with its keys in the order `to_json` writes them (sorted), the
+/// lines streamed.
+#[derive(Serialize)]
+struct Streamed<'a, 'e> {
+    bases: Vec<Json>,
+    by_project: Vec<Json>,
+    lines: Lines<'a, 'e>,
+    options: Json,
+    projects: &'a [String],
+    schema: &'static str,
+    subject: &'a str,
+    total: Json,
+    years: Vec<Json>,
+}
+
+/// The JSON contract written to `out` as `to_json` pretty-printed, followed by a newline,
+/// the same bytes, without ever holding the whole document: memory stays that of one
+/// line's object. `explainer` gives each line's whole explanation.
+pub fn write_json(
+    report: &Report,
+    explainer: &mut Explainer,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let doc = Streamed {
+        bases: bases(report, lang),
+        by_project: by_project(report),
+        lines: Lines {
+            report,
+            explainer: RefCell::new(explainer),
+            lang,
+        },
+        options: options(report),
+        projects: &report.projects,
+        schema: SCHEMA,
+        subject: &report.subject,
+        total: summary_json(&report.total),
+        years: report.years.iter().map(summary_json).collect(),
+    };
+    // serde_json writes many small pieces: they go to a buffer here, not one by one
+    // through `out`.
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut w, &doc)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+/// JSON Lines (`incentives calc --format jsonl`, `docs/json.md`): one compact object per
+/// line of the report (`"record": "line"`, the fields of the contract's `lines[]`), then
+/// one per year (`"record": "year"`) and the total (`"record": "total"`), each ending in a
+/// newline; written as it is made. `explainer` gives each line's whole explanation.
+pub fn write_jsonl(
+    report: &Report,
+    explainer: &mut Explainer,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    // Each record is made in one buffer and handed to `out` whole.
+    let mut buf = Vec::new();
+    for (i, l) in report.lines.iter().enumerate() {
+        let mut line = line_json(report, l, explainer.trace(report, i), lang);
+        line.record = Some("line");
+        buf.clear();
+        serde_json::to_writer(&mut buf, &line)?;
+        buf.push(b'\n');
+        out.write_all(&buf)?;
+    }
+    let mut record = |mut j: Json, kind: &str| -> std::io::Result<()> {
+        j["record"] = kind.into();
+        serde_json::to_writer(&mut *out, &j)?;
+        out.write_all(b"\n")
+    };
+    for y in &report.years {
+        record(summary_json(y), "year")?;
+    }
+    record(summary_json(&report.total), "total")
 }

@@ -5,11 +5,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::messages::{
-    benefit_label, describe_node, disposition_label, leads, reason, rule_name, t,
-};
+use crate::messages::{benefit_label, describe_node_of, disposition_label, leads, rule_name, t};
 use crate::pack::Lang;
-use crate::report::{Disposition, Line, Node, Report, Summary};
+use crate::report::{decisive, Disposition, Line, Node, Report, Summary};
 
 /// One cell of an exported table.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,52 +65,71 @@ pub(crate) fn is_money_column(col: usize) -> bool {
 
 /// Why a line pays nothing or is left out of the total, in one sentence: the decisive
 /// node, the one-time award already granted, or the overlap no clause governs.
-fn line_reason(report: &Report, l: &Line, lang: Lang) -> Option<String> {
-    let trace = report.trace(l);
+/// `trace` is the line's whole explanation.
+fn line_reason(report: &Report, l: &Line, trace: &[Node], lang: Lang) -> Option<String> {
     let node = |pick: fn(&Node) -> bool| trace.iter().position(pick);
     let index = match l.disposition {
         Disposition::AlreadyGranted { .. } => {
             node(|n| matches!(n, Node::OneTimeAlreadyCounted { .. }))
         }
         _ if l.overlap_excluded => node(|n| matches!(n, Node::Overlap { .. })),
-        _ => return reason(report, l, lang),
+        _ => decisive(trace, l.status),
     };
-    index.map(|i| describe_node(report, l, i, lang))
+    index.map(|i| describe_node_of(report, l, trace, i, lang))
 }
 
-/// Every line of the report, by year, then the firm before its projects (in file
-/// order), then what pays before what does not.
+/// The indexes of the report's lines in the order of the lines table: by year, then the
+/// firm before its projects (in file order), then what pays before what does not.
+pub(crate) fn line_order(report: &Report) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..report.lines.len()).collect();
+    order.sort_by_key(|&i| {
+        let l = &report.lines[i];
+        (l.year, l.project, l.disposition)
+    });
+    order
+}
+
+/// One row of the lines table; `trace` is the line's whole explanation.
+pub(crate) fn line_row(
+    report: &Report,
+    l: &Line,
+    trace: &[Node],
+    lang: Lang,
+) -> [Cell; LINE_COLUMNS] {
+    let rule = report.rule(l);
+    let document = report.document(l);
+    let project = report
+        .project_name(l)
+        .unwrap_or_else(|| t(lang, "企业整体", "the firm"));
+    [
+        Cell::Year(l.year),
+        Cell::Text(project.to_owned()),
+        Cell::Text(document.number.clone()),
+        Cell::Text(rule.clause.clone()),
+        Cell::Text(rule.title.get(lang).to_owned()),
+        Cell::Text(benefit_label(rule.benefit, lang).to_owned()),
+        Cell::Text(disposition_label(l.disposition, lang).to_owned()),
+        Cell::Money(l.amount),
+        Cell::Money(l.offered),
+        Cell::Money(l.ceiling),
+        Cell::Text(
+            report
+                .superseded_by(l)
+                .map(|s| rule_name(report, s, lang))
+                .unwrap_or_default(),
+        ),
+        Cell::Text(leads(report, rule, lang)),
+        Cell::Text(line_reason(report, l, trace, lang).unwrap_or_default()),
+    ]
+}
+
+/// Every line of the report, in [`line_order`].
 pub(crate) fn line_rows(report: &Report, lang: Lang) -> Vec<[Cell; LINE_COLUMNS]> {
-    let mut lines: Vec<&Line> = report.lines.iter().collect();
-    lines.sort_by_key(|l| (l.year, l.project, l.disposition));
-    lines
+    line_order(report)
         .into_iter()
-        .map(|l| {
-            let rule = report.rule(l);
-            let document = report.document(l);
-            let project = report
-                .project_name(l)
-                .unwrap_or_else(|| t(lang, "企业整体", "the firm"));
-            [
-                Cell::Year(l.year),
-                Cell::Text(project.to_owned()),
-                Cell::Text(document.number.clone()),
-                Cell::Text(rule.clause.clone()),
-                Cell::Text(rule.title.get(lang).to_owned()),
-                Cell::Text(benefit_label(rule.benefit, lang).to_owned()),
-                Cell::Text(disposition_label(l.disposition, lang).to_owned()),
-                Cell::Money(l.amount),
-                Cell::Money(l.offered),
-                Cell::Money(l.ceiling),
-                Cell::Text(
-                    report
-                        .superseded_by(l)
-                        .map(|s| rule_name(report, s, lang))
-                        .unwrap_or_default(),
-                ),
-                Cell::Text(leads(report, rule, lang)),
-                Cell::Text(line_reason(report, l, lang).unwrap_or_default()),
-            ]
+        .map(|i| {
+            let l = &report.lines[i];
+            line_row(report, l, report.trace(l), lang)
         })
         .collect()
 }

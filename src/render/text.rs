@@ -33,49 +33,78 @@ pub const WIDTH: usize = 80;
 /// Runs of ASCII (numbers such as 30,000,000, ids, English words) are never split, and a
 /// closing punctuation mark stays on the line it closes.
 pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
-    let mut out = String::from(first);
+    let mut out = String::with_capacity(first.len() + text.len() + text.len() / 8);
+    out.push_str(first);
     let mut col = first.width();
-    let mut tokens: Vec<&str> = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let ascii_run = c.is_ascii() && c != ' ';
-        if ascii_run {
-            while let Some(&(_, n)) = chars.peek() {
-                if n.is_ascii() && n != ' ' {
-                    chars.next();
-                } else {
-                    break;
+    let indent_width = indent.width();
+    // Two columns stay free for a closing mark, so it never starts a line.
+    let limit = width.saturating_sub(2);
+    let closing_mark = |c: char| {
+        matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '）'
+                | '」'
+                | '』'
+                | '”'
+                | '！'
+                | '？'
+                | ','
+                | '.'
+                | ';'
+                | ':'
+                | ')'
+        )
+    };
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        // A token: a run of ASCII other than the space, or one other character.
+        let end = if c.is_ascii() && c != ' ' {
+            rest.bytes()
+                .position(|b| !b.is_ascii() || b == b' ')
+                .unwrap_or(rest.len())
+        } else {
+            c.len_utf8()
+        };
+        let (tok, after) = rest.split_at(end);
+        rest = after;
+        let w = token_width(tok, c);
+        if col + w > limit && col > indent_width {
+            let closing = w <= 2 && closing_mark(c);
+            if !(closing && col + w <= width) {
+                out.push('\n');
+                out.push_str(indent);
+                col = indent_width;
+                if tok == " " {
+                    continue;
                 }
-            }
-        }
-        let end = chars.peek().map_or(text.len(), |(j, _)| *j);
-        tokens.push(&text[start.max(i)..end]);
-        start = end;
-    }
-    for tok in tokens {
-        let w = tok.width();
-        let closing = tok
-            .chars()
-            .next()
-            .is_some_and(|c| "，。、；：）」』”！？,.;:)".contains(c))
-            && w <= 2;
-        // Two columns stay free for a closing mark, so it never starts a line.
-        if col + w > width.saturating_sub(2)
-            && col > indent.width()
-            && !(closing && col + w <= width)
-        {
-            out.push('\n');
-            out.push_str(indent);
-            col = indent.width();
-            if tok == " " {
-                continue;
             }
         }
         out.push_str(tok);
         col += w;
     }
     out
+}
+
+/// `tok.width()` for a token of `wrap` starting with `c`, without the general string
+/// walk: an ASCII run is one column a character (a CR before an LF none, as
+/// `unicode-width` counts it), and a single character past U+00A0 has its own width (no
+/// sequence rule applies to one character alone; a CJK ideograph's is 2).
+fn token_width(tok: &str, c: char) -> usize {
+    // CJK Unified Ideographs, most of a Chinese sentence, are all wide.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return 2;
+    }
+    if tok.len() == c.len_utf8() && c > '\u{a0}' {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+    } else if tok.is_ascii() && !tok.contains('\r') {
+        tok.len()
+    } else {
+        tok.width()
+    }
 }
 
 fn pad_between(left: &str, right: &str, width: usize) -> String {
@@ -191,7 +220,18 @@ fn bases_block(out: &mut String, report: &Report, lang: Lang) {
     }
 }
 
-fn line_block(out: &mut String, report: &Report, l: &Line, lang: Lang, detail: Detail) {
+/// The notes and the quote of a rule, wrapped: the same for every line of the rule, so
+/// each is wrapped once per output.
+type Tails = std::collections::HashMap<crate::load::RuleSlot, String>;
+
+fn line_block(
+    out: &mut String,
+    report: &Report,
+    l: &Line,
+    lang: Lang,
+    detail: Detail,
+    tails: &mut Tails,
+) {
     let rule = report.rule(l);
     let document = report.document(l);
     let head = format!(
@@ -232,20 +272,25 @@ fn line_block(out: &mut String, report: &Report, l: &Line, lang: Lang, detail: D
             out.push_str(&wrap(&s, WIDTH, &first, &rest));
             out.push('\n');
         }
-        for n in &rule.notes {
-            out.push_str(&wrap(n.get(lang), WIDTH, "      ※ ", "        "));
-            out.push('\n');
-        }
-        let quote = match lang {
-            Lang::Zh => format!(
-                "「{}」（牵头单位：{}）",
-                rule.quote,
-                leads(report, rule, lang)
-            ),
-            Lang::En => format!("「{}」 (lead: {})", rule.quote, leads(report, rule, lang)),
-        };
-        out.push_str(&wrap(&quote, WIDTH, "      ", "       "));
-        out.push('\n');
+        let tail = tails.entry(l.slot).or_insert_with(|| {
+            let mut tail = String::new();
+            for n in &rule.notes {
+                tail.push_str(&wrap(n.get(lang), WIDTH, "      ※ ", "        "));
+                tail.push('\n');
+            }
+            let quote = match lang {
+                Lang::Zh => format!(
+                    "「{}」（牵头单位：{}）",
+                    rule.quote,
+                    leads(report, rule, lang)
+                ),
+                Lang::En => format!("「{}」 (lead: {})", rule.quote, leads(report, rule, lang)),
+            };
+            tail.push_str(&wrap(&quote, WIDTH, "      ", "       "));
+            tail.push('\n');
+            tail
+        });
+        out.push_str(tail);
     } else {
         let why = match l.disposition {
             Disposition::AlreadyGranted { .. } => report
@@ -310,6 +355,48 @@ fn subtotal(out: &mut String, s: &Summary, lang: Lang) {
 
 /// The report as text.
 pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and every piece is a Rust string (UTF-8).
+    let _ = write(report, lang, detail, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A (project, year) block: its key and the runs of lines it holds.
+type Block = ((Option<usize>, u16), Vec<std::ops::Range<usize>>);
+
+/// The lines of each (project, year) block, blocks in the order their first line comes:
+/// found in one pass, a block being one run of consecutive lines or, for lines not in
+/// evaluation order, several.
+fn blocks(report: &Report) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut index: std::collections::HashMap<(Option<usize>, u16), usize> =
+        std::collections::HashMap::new();
+    let mut start = 0;
+    for run in report
+        .lines
+        .chunk_by(|a, b| (a.project, a.year) == (b.project, b.year))
+    {
+        let key = (run[0].project, run[0].year);
+        let range = start..start + run.len();
+        start = range.end;
+        match index.get(&key) {
+            Some(&b) => blocks[b].1.push(range),
+            None => {
+                index.insert(key, blocks.len());
+                blocks.push((key, vec![range]));
+            }
+        }
+    }
+    blocks
+}
+
+/// The report as text, written to `out` block by block as it is made.
+pub fn write(
+    report: &Report,
+    lang: Lang,
+    detail: Detail,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut out = String::new();
     let subject = visible(&report.subject);
     out.push_str(&match lang {
@@ -318,13 +405,10 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
     });
     summary_table(&mut out, report, lang);
     bases_block(&mut out, report, lang);
-    let mut blocks: Vec<(Option<usize>, u16)> = Vec::new();
-    for l in &report.lines {
-        if !blocks.contains(&(l.project, l.year)) {
-            blocks.push((l.project, l.year));
-        }
-    }
-    for (project, year) in blocks {
+    let mut tails = Tails::new();
+    for ((project, year), runs) in blocks(report) {
+        w.write_all(out.as_bytes())?;
+        out.clear();
         let heading = match (project, lang) {
             (Some(p), Lang::Zh) => format!("项目 {} · {year} 年", visible(&report.projects[p])),
             (Some(p), Lang::En) => format!("Project {} · {year}", visible(&report.projects[p])),
@@ -333,12 +417,7 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
         };
         out.push('\n');
         out.push_str(&format!("== {heading} ==\n"));
-        let in_block = || {
-            report
-                .lines
-                .iter()
-                .filter(move |l| l.project == project && l.year == year)
-        };
+        let in_block = || runs.iter().flat_map(|r| &report.lines[r.clone()]);
         let (mut shown, mut unclaimed, mut elsewhere, mut hidden) = (0, 0, 0, 0);
         // What pays first, then what is superseded, then what does not apply.
         let mut ordered: Vec<&Line> = in_block().collect();
@@ -356,7 +435,7 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
                     continue;
                 }
             }
-            line_block(&mut out, report, l, lang, detail);
+            line_block(&mut out, report, l, lang, detail, &mut tails);
             shown += 1;
         }
         let notes = [
@@ -408,5 +487,25 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
     out.push('\n');
     // Anything else a file brought in (a rule pack's text, a name in a sentence) cannot
     // drive the terminal either.
-    visible_lines(&out).into_owned()
+    w.write_all(visible_lines(&out).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_width_is_the_string_width() {
+        // Every single character past U+00A0 (the ideographs by their shortcut), and ASCII
+        // runs with and without a CR before an LF.
+        for c in ('\u{a1}'..='\u{10ffff}').step_by(1) {
+            let mut buf = [0; 4];
+            let tok: &str = c.encode_utf8(&mut buf);
+            assert_eq!(token_width(tok, c), tok.width(), "U+{:04X}", c as u32);
+        }
+        for tok in ["30,000,000", "a\r\nb", "x\r", "id_47", "\t"] {
+            let c = tok.chars().next().unwrap_or(' ');
+            assert_eq!(token_width(tok, c), tok.width(), "{tok:?}");
+        }
+    }
 }
