@@ -272,6 +272,25 @@ fn write_failure(path: &Path, e: &std::io::Error, what: (&str, &str), lang: Lang
     }
 }
 
+/// Standard output that cannot take what is written: exit 74, in the words the binary uses
+/// for every output it writes.
+pub fn output_failure(e: &std::io::Error, lang: Lang) -> Failure {
+    let said = incentives::messages::io_problem(
+        e.kind(),
+        &e.to_string(),
+        incentives::messages::Access::Write,
+        lang,
+    );
+    Failure {
+        code: EXIT_IO,
+        message: match lang {
+            Lang::Zh => format!("incentives: 无法写出结果：{said}"),
+            Lang::En => format!("incentives: cannot write the output: {said}"),
+        },
+        several_lines: false,
+    }
+}
+
 /// What a command prints on standard output.
 pub struct Output {
     pub text: String,
@@ -365,23 +384,31 @@ pub fn run(command: Command) -> Result<Output, Failure> {
             } else {
                 text::Detail::Normal
             };
-            // Made into a buffer: the binary writes it with every write checked (a closed
-            // pipe or a full disk is one line and exit 74) and text made safe for a terminal.
-            let mut buf: Vec<u8> = Vec::new();
+            if format == CalcFormat::Text {
+                // Text is made whole: the binary writes it with every write checked and
+                // every control character a file brought in written out.
+                let mut buf: Vec<u8> = Vec::new();
+                text::write(&report, lang, detail, &mut buf)
+                    .map_err(|e| cannot_make(e.to_string()))?;
+                let made = String::from_utf8(buf).map_err(|e| cannot_make(e.to_string()))?;
+                return Ok(Output::text(made));
+            }
+            // The data formats escape by themselves and may be gigabytes: each record goes
+            // to standard output as it is made, every write checked (a closed pipe or a
+            // full disk is one line and exit 74).
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
             let written = match format {
-                CalcFormat::Json => json::write_json(&report, &mut explainer, lang, &mut buf),
-                CalcFormat::Jsonl => json::write_jsonl(&report, &mut explainer, lang, &mut buf),
-                CalcFormat::Csv => csv::write_csv(&report, &mut explainer, lang, &mut buf),
-                CalcFormat::Text => text::write(&report, lang, detail, &mut buf),
+                CalcFormat::Json => json::write_json(&report, &mut explainer, lang, &mut w),
+                CalcFormat::Jsonl => json::write_jsonl(&report, &mut explainer, lang, &mut w),
+                _ => csv::write_csv(&report, &mut explainer, lang, &mut w),
             };
-            written.map_err(|e| cannot_make(e.to_string()))?;
-            let made = String::from_utf8(buf).map_err(|e| cannot_make(e.to_string()))?;
-            Ok(match format {
-                CalcFormat::Text => Output::text(made),
-                _ => Output {
-                    text: made,
-                    kind: OutputKind::Data,
-                },
+            written
+                .and_then(|()| std::io::Write::flush(&mut w))
+                .map_err(|e| output_failure(&e, lang))?;
+            Ok(Output {
+                text: String::new(),
+                kind: OutputKind::Data,
             })
         }
         Command::Report {

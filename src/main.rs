@@ -13,8 +13,7 @@ use std::io::{IsTerminal, Write};
 use clap::Parser;
 mod cli;
 
-use cli::{run, Cli, OutputKind, EXIT_IO};
-use incentives::messages::{io_problem, Access};
+use cli::{output_failure, run, Cli, OutputKind, EXIT_IO};
 use incentives::pack::Lang;
 use incentives::visible::{one_line_error, visible, visible_lines};
 
@@ -54,7 +53,7 @@ fn exit_code() -> i32 {
             match write_stdout(text.as_bytes()) {
                 Ok(()) => 0,
                 Err(problem) => {
-                    say(&output_error(&problem, lang));
+                    say(&output_failure(&problem, lang).message);
                     EXIT_IO
                 }
             }
@@ -99,14 +98,6 @@ fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     out.write_all(bytes).and_then(|()| out.flush())
 }
 
-fn output_error(e: &std::io::Error, lang: Lang) -> String {
-    let said = io_problem(e.kind(), &e.to_string(), Access::Write, lang);
-    match lang {
-        Lang::Zh => format!("incentives: 无法写出结果：{said}"),
-        Lang::En => format!("incentives: cannot write the output: {said}"),
-    }
-}
-
 /// A line (or a report of lines) on standard error; if that fails there is no one to tell.
 fn say(text: &str) {
     let mut err = std::io::stderr().lock();
@@ -140,7 +131,7 @@ fn clap_message(e: &clap::Error) -> i32 {
     match write_stdout(text.as_bytes()) {
         Ok(()) => e.exit_code(),
         Err(problem) => {
-            say(&output_error(&problem, Lang::Zh));
+            say(&output_failure(&problem, Lang::Zh).message);
             EXIT_IO
         }
     }
