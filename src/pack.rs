@@ -1443,3 +1443,18 @@ impl<'a> RulePart<'a> {
         }
     }
 }
+
+// Where each of these was read, for errors and checks at their own place (`spans`).
+crate::spans::spanned! {
+    Document: "Document", named by None, names errors false, fields ["number", "level", "applies_in", "in_force", "source", "readings", "rules"];
+    Source: "Source", named by None, names errors false, fields ["file", "lines"];
+    ReadingDecl: "Reading", named by Some("id"), names errors false, fields ["param"];
+    ParamDecl: "ParamDecl", named by Some("id"), names errors false, fields [];
+    Rule: "Rule", named by Some("id"), names errors true, fields ["clause", "line", "quote", "in_force"], lists ["lead"], one or list ["stacking"];
+    Example: "Example", named by Some("name"), names errors false, fields ["inputs", "expect"];
+    StackingGroup: "Group", named by Some("id"), names errors false, fields ["governed_by"];
+    Governing: "Governing", named by None, names errors false, fields ["document", "line", "quote"], lists ["rules"];
+    InputDecl: "Input", named by Some("id"), names errors false, fields [];
+    InputGroup: "FormGroup", named by Some("id"), names errors false, fields [];
+    Agency: "Agency", named by Some("zh"), names errors false, fields [];
+}

@@ -450,44 +450,28 @@ impl<'de, T: Spanned, A: MapAccess<'de>> MapAccess<'de> for Watch<'_, T, A> {
 macro_rules! spanned {
     ($($ty:ty: $name:literal, named by $named:expr, names errors $names:literal, fields [$($field:literal),* $(,)?]
         $(, lists [$($list:literal),*])? $(, one or list [$($one:literal),*])?;)*) => {$(
-        impl Spanned for $ty {
+        impl $crate::spans::Spanned for $ty {
             const NAME: &'static str = $name;
             const NAMED_BY: Option<&'static str> = $named;
             const NAMES_ERRORS: bool = $names;
             const FIELDS: &'static [&'static str] = &[$($field),*];
             $(const LISTS: &'static [&'static str] = &[$($list),*];)?
             $(const ONE_OR_LIST: &'static [&'static str] = &[$($one),*];)?
-            fn derived<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            fn derived<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 <$ty>::deserialize(d)
             }
-            fn spans_mut(&mut self) -> &mut Spans {
+            fn spans_mut(&mut self) -> &mut $crate::spans::Spans {
                 &mut self.spans
             }
         }
 
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                deserialize_spanned(d)
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::spans::deserialize_spanned(d)
             }
         }
     )*};
 }
-
-use crate::pack::{
-    Agency, Document, Example, Governing, InputDecl, InputGroup, ParamDecl, ReadingDecl, Rule,
-    Source, StackingGroup,
-};
-
-spanned! {
-    Document: "Document", named by None, names errors false, fields ["number", "level", "applies_in", "in_force", "source", "readings", "rules"];
-    Source: "Source", named by None, names errors false, fields ["file", "lines"];
-    ReadingDecl: "Reading", named by Some("id"), names errors false, fields ["param"];
-    ParamDecl: "ParamDecl", named by Some("id"), names errors false, fields [];
-    Rule: "Rule", named by Some("id"), names errors true, fields ["clause", "line", "quote", "in_force"], lists ["lead"], one or list ["stacking"];
-    Example: "Example", named by Some("name"), names errors false, fields ["inputs", "expect"];
-    StackingGroup: "Group", named by Some("id"), names errors false, fields ["governed_by"];
-    Governing: "Governing", named by None, names errors false, fields ["document", "line", "quote"], lists ["rules"];
-    InputDecl: "Input", named by Some("id"), names errors false, fields [];
-    InputGroup: "FormGroup", named by Some("id"), names errors false, fields [];
-    Agency: "Agency", named by Some("zh"), names errors false, fields [];
-}
+// The pack's structs invoke it where they are declared, so this module imports nothing of
+// the pack.
+pub(crate) use spanned;
