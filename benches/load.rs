@@ -38,6 +38,7 @@ fn rule(i: usize) -> String {
                 (when: Above(Base, "{threshold}"), then: Rate(base: Base, rate: "0.02", kind: AtLeast)),
             ]),
             caps: [PerLine("10000000")],
+            ceiling: (period: PerYear),
             stacking: "fdi_reward",
             notes: [(zh: "“超过”不含本数", en: "超过 is strict")],
             examples: [
