@@ -20,6 +20,7 @@ use incentives::project::{locate_year, offer_position, parse_project, read_proje
 use incentives::render::pdf::{report_pdf, PdfMeta};
 use incentives::render::{csv, json, text, xlsx};
 use incentives::report::{EvalOptions, Report, SelectedReading};
+use incentives::visible::VisibleLines;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -384,21 +385,18 @@ pub fn run(command: Command) -> Result<Output, Failure> {
             } else {
                 text::Detail::Normal
             };
-            if format == CalcFormat::Text {
-                // Text is made whole: the binary writes it with every write checked and
-                // every control character a file brought in written out.
-                let mut buf: Vec<u8> = Vec::new();
-                text::write(&report, lang, detail, &mut buf)
-                    .map_err(|e| cannot_make(e.to_string()))?;
-                let made = String::from_utf8(buf).map_err(|e| cannot_make(e.to_string()))?;
-                return Ok(Output::text(made));
-            }
-            // The data formats escape by themselves and may be gigabytes: each record goes
-            // to standard output as it is made, every write checked (a closed pipe or a
-            // full disk is one line and exit 74).
+            // Every format goes to standard output as it is made, every write checked (a
+            // closed pipe or a full disk is one line and exit 74): the data formats escape
+            // by their own rules, the text writes out every control character a file
+            // brought in as it passes (`VisibleLines`).
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
             let written = match format {
+                CalcFormat::Text => {
+                    let mut shown = VisibleLines::new(&mut w);
+                    text::write(&report, lang, detail, &mut shown)
+                        .and_then(|()| shown.finish().map(|_| ()))
+                }
                 CalcFormat::Json => json::write_json(&report, &mut explainer, lang, &mut w),
                 CalcFormat::Jsonl => json::write_jsonl(&report, &mut explainer, lang, &mut w),
                 _ => csv::write_csv(&report, &mut explainer, lang, &mut w),

@@ -56,6 +56,107 @@ pub fn visible_lines(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The hazard (other than a line break) that starts `bytes`, if one does, and its length in
+/// bytes: the byte patterns of the characters [`is_hazard`] names, so UTF-8 text is scanned
+/// without decoding it. `None` at the end of a buffer that may hold only part of one.
+fn hazard_at(bytes: &[u8]) -> Option<Option<(char, usize)>> {
+    let at = |i: usize| bytes.get(i).copied();
+    let found = |c: u32, len: usize| Some(char::from_u32(c).map(|c| (c, len)));
+    match at(0)? {
+        b'\n' => Some(None),
+        b @ (0x00..=0x1f | 0x7f) => found(u32::from(b), 1),
+        0xc2 => match at(1)? {
+            b @ 0x80..=0x9f => found(u32::from(b), 2),
+            _ => Some(None),
+        },
+        0xd8 => match at(1)? {
+            0x9c => found(0x061c, 2),
+            _ => Some(None),
+        },
+        0xe2 => match (at(1)?, at(2)?) {
+            (0x80, b @ (0x8e | 0x8f | 0xa8..=0xae)) => found(0x2000 + u32::from(b & 0x3f), 3),
+            (0x81, b @ 0xa6..=0xa9) => found(0x2040 + u32::from(b & 0x3f), 3),
+            _ => Some(None),
+        },
+        _ => Some(None),
+    }
+}
+
+/// A writer of text of several lines that passes on what [`visible_lines`] would make of
+/// it: line breaks stay, every other hazard is written out. It scans bytes (no decoding),
+/// so text streams through it at the speed of a copy; a hazard split between two writes
+/// is held back until the next write or [`VisibleLines::finish`].
+pub struct VisibleLines<W: std::io::Write> {
+    inner: W,
+    held: Vec<u8>,
+}
+
+impl<W: std::io::Write> VisibleLines<W> {
+    pub fn new(inner: W) -> VisibleLines<W> {
+        VisibleLines {
+            inner,
+            held: Vec::new(),
+        }
+    }
+
+    /// Writes what was held back and returns the inner writer (not flushed).
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let held = std::mem::take(&mut self.held);
+        self.inner.write_all(&held)?;
+        Ok(self.inner)
+    }
+
+    fn pass(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut plain = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // Bytes that cannot start a hazard are passed over at once.
+            if b >= 0x20 && b != 0x7f && b != 0xc2 && b != 0xd8 && b != 0xe2 {
+                i += 1;
+                continue;
+            }
+            match hazard_at(&bytes[i..]) {
+                None => {
+                    self.inner.write_all(&bytes[plain..i])?;
+                    self.held.extend_from_slice(&bytes[i..]);
+                    return Ok(());
+                }
+                Some(None) => i += 1,
+                Some(Some((c, len))) => {
+                    self.inner.write_all(&bytes[plain..i])?;
+                    let mut shown = String::new();
+                    push_escaped(&mut shown, c);
+                    self.inner.write_all(shown.as_bytes())?;
+                    i += len;
+                    plain = i;
+                }
+            }
+        }
+        self.inner.write_all(&bytes[plain..])
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for VisibleLines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if self.held.is_empty() {
+            return self.pass(buf);
+        }
+        let mut joined = std::mem::take(&mut self.held);
+        joined.extend_from_slice(buf);
+        self.pass(&joined)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The longest a quoted value is shown in a message, in characters (after escaping).
 pub const QUOTE_CHARS: usize = 80;
 
@@ -148,6 +249,47 @@ mod tests {
             format!("found \"{}…", "y".repeat(80))
         );
         assert_eq!(one_line_error("short `a` and \"b\""), "short `a` and \"b\"");
+    }
+
+    /// Every write split of a text gives what `visible_lines` gives of the whole.
+    fn streamed(text: &str, cuts: &[usize]) -> String {
+        let mut w = VisibleLines::new(Vec::new());
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        for &cut in cuts {
+            let cut = cut.min(bytes.len()).max(from);
+            std::io::Write::write_all(&mut w, &bytes[from..cut]).ok();
+            from = cut;
+        }
+        std::io::Write::write_all(&mut w, &bytes[from..]).ok();
+        String::from_utf8(w.finish().unwrap_or_default()).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_stream_writes_out_what_visible_lines_writes_out() {
+        let text =
+            "项目 P1\u{1b}[31m\n合计\u{202e}：\u{85}·“引号”—…✓\u{2028}\u{61c}\u{2066}x\u{7f}\r\t";
+        let whole = visible_lines(text).into_owned();
+        assert!(
+            whole.contains("\\u{1b}") && whole.contains("\\u{85}") && whole.contains("\\u{2066}")
+        );
+        for a in 0..=text.len() {
+            for b in [a, a + 1, a + 2, a + 3] {
+                assert_eq!(streamed(text, &[a, b]), whole, "cut at {a} and {b}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_streams_as_visible_lines_makes_it(
+            text in "(\\PC|[\u{0}-\u{1f}\u{7f}-\u{9f}\u{200e}\u{200f}\u{2028}-\u{202e}\u{2066}-\u{2069}\u{61c}·“”…✓项目])*",
+            cuts in proptest::collection::vec(0usize..64, 0..6),
+        ) {
+            let mut sorted = cuts;
+            sorted.sort_unstable();
+            proptest::prop_assert_eq!(streamed(&text, &sorted), visible_lines(&text).into_owned());
+        }
     }
 
     #[test]
