@@ -370,14 +370,10 @@ pub fn run(command: Command) -> Result<Output, Failure> {
             } else {
                 format.unwrap_or(CalcFormat::Text)
             };
-            // A line that pays nothing keeps only what the output shows of it; the JSON
-            // outputs rebuild each such line's explanation as they write it.
-            let traces = if verbose && format == CalcFormat::Text {
-                Traces::Every
-            } else {
-                Traces::Shown
-            };
-            let (report, parsed) = evaluate_file_with(&project, &eval, traces)?;
+            // The report holds only the lines that pay or that a pass changed; every other
+            // line is evaluated again, one (project, year) block at a time, as the output
+            // is written, so memory follows the lines that pay, not all lines.
+            let (report, parsed) = evaluate_file_with(&project, &eval, Traces::Shown)?;
             let mut explainer = Explainer::new(&parsed);
             let lang = Lang::from(eval.lang);
             let detail = if verbose {
@@ -394,7 +390,7 @@ pub fn run(command: Command) -> Result<Output, Failure> {
             let written = match format {
                 CalcFormat::Text => {
                     let mut shown = VisibleLines::new(&mut w);
-                    text::write(&report, lang, detail, &mut shown)
+                    text::write_with(&report, &mut explainer, lang, detail, &mut shown)
                         .and_then(|()| shown.finish().map(|_| ()))
                 }
                 CalcFormat::Json => json::write_json(&report, &mut explainer, lang, &mut w),

@@ -102,14 +102,12 @@ pub enum Traces {
     /// Every line's whole explanation (the app, the printed report, `--verbose`).
     #[default]
     Every,
-    /// What the text shows of a line that pays nothing and that no pass over all lines
-    /// changes: of a line ineligible on the project's own figures, its decisive node and
-    /// the 口径 it took (its reason, its disposition and the report's 口径 stay those of
-    /// [`Traces::Every`]); of a line not in force, not claimed or in another district,
-    /// which the text only counts, nothing. The rest is dropped as soon as the line is
-    /// evaluated, and [`Explainer`] rebuilds a line's whole explanation when an output
-    /// asks (JSON, JSON Lines, the CSV's reasons). Every other line keeps its whole
-    /// explanation.
+    /// Only the lines that pay, carry an offer, or that a pass over all lines changed:
+    /// every other line (not in force, or paying nothing on the project's own figures) is
+    /// left out as soon as it is evaluated, so the report grows with the lines that pay,
+    /// not with all lines. [`Explainer`] evaluates a left-out line again, whole, when an
+    /// output writes it; the report's sums and 口径 are those of [`Traces::Every`]. The
+    /// command line's outputs; `Report::lines` then holds only the lines kept.
     Shown,
 }
 
@@ -216,9 +214,10 @@ pub fn evaluate_counted(
         Traces::Every => 4 * base.rules.len() * (project_years + 1),
         Traces::Shown => 2 * base.rules.len() * (project_years + 1),
     });
-    // Lines whose explanation is abridged as soon as they are evaluated (Traces::Shown),
-    // one bit each; an offer's line is never abridged, as the offer adds to it.
-    let mut abridged = Abridged::default();
+    // With Traces::Shown, a line no pass can change is left out as soon as it is evaluated
+    // (an offer's line is kept, as the offer adds to it); the 口径 such lines took are
+    // gathered here, each with the place in evaluation order of the first line to take it.
+    let mut left_out = LeftOut::default();
     let offered = Offered::new(base, file);
     let mut lines: Vec<Line> = Vec::with_capacity(
         rule_count(Per::ProjectYear) * project_years
@@ -263,7 +262,7 @@ pub fn evaluate_counted(
                     },
                 )?;
                 if traces == Traces::Shown {
-                    abridge(base, &mut lines, &mut nodes, &mut abridged, &offered);
+                    left_out.consider(base, &mut lines, &mut nodes, &offered);
                 }
             }
         }
@@ -293,7 +292,7 @@ pub fn evaluate_counted(
         {
             evaluate_line(base, *slot, &ctx, None, &mut lines, &mut nodes)?;
             if traces == Traces::Shown {
-                abridge(base, &mut lines, &mut nodes, &mut abridged, &offered);
+                left_out.consider(base, &mut lines, &mut nodes, &offered);
             }
         }
     }
@@ -321,14 +320,12 @@ pub fn evaluate_counted(
     }
     apply_ceiling_terms(base, &mut lines, &mut late);
     apply_modifiers(base, &mut lines, &mut late);
-    let nodes = merge_late(&mut lines, nodes, late, &mut work);
-    for (i, l) in lines.iter_mut().enumerate() {
-        // An abridged line's disposition was decided on its whole explanation.
-        if !abridged.contains(i) {
-            l.disposition = disposition(base, l, &nodes[l.trace.range()]);
-        }
+    let mut nodes = merge_late(&mut lines, nodes, late, &mut work);
+    for l in lines.iter_mut() {
+        l.disposition = disposition(base, l, &nodes[l.trace.range()]);
     }
     work.add(nodes.len());
+    let sparse = (traces == Traces::Shown).then(|| left_out.finish(&lines, &mut nodes));
 
     let mut report = Report::new(
         rule_base.clone(),
@@ -339,26 +336,106 @@ pub fn evaluate_counted(
         nodes,
     )
     .map_err(|_| EvalError::TotalTooLarge)?;
-    report.set_abridged(abridged.0);
+    if let Some((readings, kept_at)) = sparse {
+        let years: Vec<u16> = all_years.iter().copied().collect();
+        report.set_sparse(readings, kept_at, &years);
+    }
     work.add(report.lines.len());
     Ok((report, work))
 }
 
-/// One bit per line: its explanation was abridged ([`Traces::Shown`]).
+/// What [`Traces::Shown`] leaves out: a line no pass over all lines can change is dropped
+/// as soon as it is evaluated. The 口径 taken by the lines the reader sees are kept, each
+/// with the place in evaluation order of the first line to take it, so the report names
+/// the same 口径, in the same order, as one that kept every line.
 #[derive(Default)]
-struct Abridged(Vec<u64>);
+struct LeftOut {
+    /// Lines evaluated so far, in evaluation order.
+    seen: u32,
+    /// The place in evaluation order of each line kept.
+    kept_at: Vec<u32>,
+    /// Each 口径 a line the reader sees took, and where it was first taken: the line's
+    /// place in evaluation order, then the 口径's place among that line's.
+    first: Vec<((u16, u16), (u32, u32))>,
+}
 
-impl Abridged {
-    fn insert(&mut self, i: usize) {
-        let (word, bit) = (i / 64, i % 64);
-        if self.0.len() <= word {
-            self.0.resize(word + 1, 0);
+/// The 口径 a line took, in its trace's order.
+fn readings_in(trace: &[Node]) -> impl Iterator<Item = (u16, u16)> + '_ {
+    trace.iter().filter_map(|n| match n {
+        Node::Reading {
+            document, index, ..
+        } => Some((*document, *index)),
+        _ => None,
+    })
+}
+
+/// Whether the reader sees a line's 口径: it pays, is superseded, or fails on the project's
+/// own figures (`Report::readings_taken`).
+fn shows_readings(d: Disposition) -> bool {
+    d.relevant() || d == Disposition::Ineligible
+}
+
+impl LeftOut {
+    /// Drops the line just evaluated (the last of `lines`, its nodes the last of `nodes`)
+    /// when no pass over all lines can change it: it is not in force or pays nothing (the
+    /// passes only change lines that are eligible) and carries no offer. `Explainer`
+    /// evaluates it again when an output writes it.
+    fn consider(
+        &mut self,
+        base: &RuleBase,
+        lines: &mut Vec<Line>,
+        nodes: &mut Vec<Node>,
+        offered: &Offered,
+    ) {
+        let at = self.seen;
+        self.seen = self.seen.saturating_add(1);
+        let Some(l) = lines.last() else {
+            return;
+        };
+        if !matches!(l.status, Status::NotInForce | Status::Ineligible) || offered.contains(base, l)
+        {
+            self.kept_at.push(at);
+            return;
         }
-        self.0[word] |= 1 << bit;
+        let range = l.trace.range();
+        let trace = &nodes[range.clone()];
+        if shows_readings(disposition(base, l, trace)) {
+            for (k, r) in (0..).zip(readings_in(trace)) {
+                if !self.first.iter().any(|(taken, _)| *taken == r) {
+                    self.first.push((r, (at, k)));
+                }
+            }
+        }
+        nodes.truncate(range.start);
+        lines.pop();
     }
 
-    fn contains(&self, i: usize) -> bool {
-        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    /// After every pass: the 口径 taken by the lines the reader sees, left out or kept
+    /// (`lines`), in the order first taken, and each kept line's place in evaluation order.
+    /// A modifier's `touched` lines are renamed by that place, their index in a report of
+    /// every line.
+    fn finish(mut self, lines: &[Line], nodes: &mut [Node]) -> (Vec<(u16, u16)>, Vec<u32>) {
+        for n in nodes.iter_mut() {
+            if let Node::RelaxesCeilings { touched } = n {
+                for t in touched.iter_mut() {
+                    *t = self.kept_at.get(*t as usize).copied().unwrap_or(u32::MAX);
+                }
+            }
+        }
+        for (l, &at) in lines.iter().zip(&self.kept_at) {
+            if !shows_readings(l.disposition) {
+                continue;
+            }
+            for (k, r) in (0..).zip(readings_in(&nodes[l.trace.range()])) {
+                match self.first.iter_mut().find(|(taken, _)| *taken == r) {
+                    Some((_, first)) => *first = (*first).min((at, k)),
+                    None => self.first.push((r, (at, k))),
+                }
+            }
+        }
+        self.first.sort_by_key(|(_, at)| *at);
+        let readings = self.first.into_iter().map(|(r, _)| r).collect();
+        (readings, self.kept_at)
     }
 }
 
@@ -425,65 +502,48 @@ impl<'a> Offered<'a> {
     }
 }
 
-/// Abridges the explanation of the line just evaluated (the last of `lines`, its nodes the
-/// last of `nodes`) when no pass over all lines can change it: it is not in force or pays
-/// nothing (the passes only change lines that are eligible) and carries no offer. Its
-/// disposition is decided now, on the whole explanation. A line ineligible on the
-/// project's own figures keeps its decisive node and the 口径 it took, in order, so
-/// `decisive` picks the same node again and the report's 口径 are the same; a line not in
-/// force, not claimed or in another district keeps none.
-fn abridge(
-    base: &RuleBase,
-    lines: &mut [Line],
-    nodes: &mut Vec<Node>,
-    abridged: &mut Abridged,
-    offered: &Offered,
-) {
-    let index = lines.len() - 1;
-    let l = &mut lines[index];
-    if !matches!(l.status, Status::NotInForce | Status::Ineligible) || offered.contains(base, l) {
-        return;
+/// A (project, year) block of lines: the project's index, or `None` for the firm.
+pub type BlockKey = (Option<usize>, u16);
+
+/// The report's blocks in evaluation order (each project's years, then the firm's), each
+/// with the range of `Report::lines` holding the lines it kept.
+pub struct Blocks(Vec<(BlockKey, std::ops::Range<u32>)>);
+
+impl Blocks {
+    /// The blocks' keys, in evaluation order.
+    pub fn keys(&self) -> impl Iterator<Item = BlockKey> + '_ {
+        self.0.iter().map(|(key, _)| *key)
     }
-    let range = l.trace.range();
-    let trace = &nodes[range.clone()];
-    l.disposition = disposition(base, l, trace);
-    // A line that fails on the project's own figures is shown with its reason and counts
-    // its 口径; one not in force, not claimed or in another district is only counted.
-    let shown = l.disposition == Disposition::Ineligible;
-    let keep = decisive(trace, l.status).filter(|_| shown);
-    let mut write = range.start;
-    for read in range.clone() {
-        if Some(read - range.start) == keep
-            || (shown && matches!(nodes[read], Node::Reading { .. }))
-        {
-            nodes.swap(write, read);
-            write += 1;
-        }
+
+    /// How many blocks there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
-    nodes.truncate(write);
-    l.trace = span(range.start, write);
-    abridged.insert(index);
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
-/// Rebuilds the whole explanation of the lines a report evaluated with [`Traces::Shown`]
-/// abridged, from the project file it was evaluated from: the same evaluation of the same
-/// line, so the same nodes. Lines kept whole are lent as they are.
+/// Gives every line of a report with its whole explanation, block by block. A report that
+/// kept every line ([`Traces::Every`]) lends its own; a sparse one ([`Traces::Shown`]) lends
+/// the lines it kept and evaluates every other line again from the project file it was
+/// evaluated from: the same evaluation of the same line, so the same nodes, and no pass
+/// changes such a line. Only one block's lines are made at a time.
 pub struct Explainer<'a> {
     file: Option<&'a ProjectFile>,
     projects: Vec<&'a [(usize, Value)]>,
-    /// The values seen by the last (project, year) rebuilt, kept for its next line.
-    at: Option<(Option<usize>, u16)>,
     values: Vec<Option<Value>>,
     nodes: Vec<Node>,
 }
 
 impl<'a> Explainer<'a> {
-    /// For a report that kept every explanation ([`Traces::Every`]).
+    /// For a report that kept every line ([`Traces::Every`]).
     pub fn whole() -> Explainer<'static> {
         Explainer {
             file: None,
             projects: Vec::new(),
-            at: None,
             values: Vec::new(),
             nodes: Vec::new(),
         }
@@ -498,66 +558,175 @@ impl<'a> Explainer<'a> {
                 .iter()
                 .map(|p| p.inputs.values.as_slice())
                 .collect(),
-            at: None,
             values: Vec::new(),
             nodes: Vec::new(),
         }
     }
 
-    /// The whole explanation of line `index` of `report`.
-    pub fn trace<'s>(&'s mut self, report: &'s Report, index: usize) -> &'s [Node] {
-        let line = &report.lines[index];
-        let Some(file) = self.file.filter(|_| report.abridged(index)) else {
-            return report.trace(line);
+    /// The file a sparse report is filled in from.
+    fn source(&self, report: &Report) -> Option<&'a ProjectFile> {
+        self.file.filter(|_| report.is_sparse())
+    }
+
+    /// The report's blocks, in evaluation order.
+    pub fn blocks(&self, report: &Report) -> Blocks {
+        let mut blocks: Vec<(BlockKey, std::ops::Range<u32>)> = Vec::new();
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let Some(file) = self.source(report) else {
+            let mut start = 0;
+            for run in report
+                .lines
+                .chunk_by(|a, b| (a.project, a.year) == (b.project, b.year))
+            {
+                blocks.push((
+                    (run[0].project, run[0].year),
+                    at(start)..at(start + run.len()),
+                ));
+                start += run.len();
+            }
+            return Blocks(blocks);
+        };
+        let base = report.rule_base();
+        let has = |per: Per| base.rules.iter().any(|s| base.rule(*s).per == per);
+        let mut keys: Vec<BlockKey> = Vec::new();
+        if has(Per::ProjectYear) {
+            for (pi, p) in file.projects.iter().enumerate() {
+                keys.extend(p.years.keys().map(|y| (Some(pi), y.0)));
+            }
+        }
+        if has(Per::SubjectYear) {
+            let mut years: BTreeSet<u16> = file.subject.years.keys().map(|y| y.0).collect();
+            years.extend(
+                file.projects
+                    .iter()
+                    .flat_map(|p| p.years.keys().map(|y| y.0)),
+            );
+            keys.extend(years.into_iter().map(|y| (None, y)));
+        }
+        // The kept lines are in evaluation order: each block's are the run at the cursor.
+        let mut next = 0;
+        for key in keys {
+            let start = next;
+            while report
+                .lines
+                .get(next)
+                .is_some_and(|l| (l.project, l.year) == key)
+            {
+                next += 1;
+            }
+            blocks.push((key, at(start)..at(next)));
+        }
+        Blocks(blocks)
+    }
+
+    /// Calls `f` with every line of block `key` of `blocks`, in evaluation order, and its
+    /// whole explanation.
+    pub fn each_in<E>(
+        &mut self,
+        report: &Report,
+        blocks: &Blocks,
+        index: usize,
+        mut f: impl FnMut(&Line, &[Node]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let Some(((project, year), kept)) = blocks.0.get(index).cloned() else {
+            return Ok(());
+        };
+        let kept = &report.lines[kept.start as usize..kept.end as usize];
+        let Some(file) = self.source(report) else {
+            for l in kept {
+                f(l, report.trace(l))?;
+            }
+            return Ok(());
         };
         let base = report.rule_base();
         let catalog = &base.catalog;
-        let year = crate::project::Year(line.year);
-        let project = line.project.and_then(|p| file.projects.get(p));
-        let year_inputs = project.and_then(|p| p.years.get(&year));
-        if self.at != Some((line.project, line.year)) {
-            self.values = catalog.defaults.clone();
-            for (slot, v) in &file.subject.inputs.values {
-                self.values[*slot] = Some(*v);
-            }
-            let subject_year = file.subject.years.get(&year);
-            let own = project
-                .map(|p| p.inputs.values.iter())
-                .into_iter()
-                .flatten()
-                .chain(year_inputs.map(|y| y.values.iter()).into_iter().flatten());
-            for (slot, v) in subject_year
-                .map(|y| y.values.iter())
-                .into_iter()
-                .flatten()
-                .chain(own)
-            {
-                self.values[*slot] = Some(*v);
-            }
-            self.at = Some((line.project, line.year));
-        }
-        let dated: Vec<(usize, &[DatedAmount])> = file
+        let y = crate::project::Year(year);
+        let of_project = project.and_then(|p| file.projects.get(p));
+        let year_inputs = of_project.and_then(|p| p.years.get(&y));
+        self.values.clone_from(&catalog.defaults);
+        let subject_year = file.subject.years.get(&y);
+        let own = of_project
+            .map(|p| p.inputs.values.iter())
+            .into_iter()
+            .flatten()
+            .chain(year_inputs.map(|v| v.values.iter()).into_iter().flatten());
+        for (slot, v) in file
             .subject
-            .years
-            .get(&year)
+            .inputs
+            .values
+            .iter()
+            .chain(subject_year.map(|v| v.values.iter()).into_iter().flatten())
+            .chain(own)
+        {
+            self.values[*slot] = Some(*v);
+        }
+        let dated: Vec<(usize, &[DatedAmount])> = subject_year
             .into_iter()
             .flat_map(|v| v.dated_inputs())
             .chain(year_inputs.into_iter().flat_map(|v| v.dated_inputs()))
             .collect();
         let ctx = Ctx {
             values: &self.values,
-            year: line.year,
+            year,
             options: &report.options,
             projects: &self.projects,
             defaults: &catalog.defaults,
             dated: &dated,
             catalog,
         };
-        self.nodes.clear();
-        let mut scratch = line.clone();
-        // The line was evaluated once already, so it does not overflow now.
-        let _ = fill_line(base, line.slot, &ctx, &mut scratch, &mut self.nodes);
-        &self.nodes
+        let per = if project.is_some() {
+            Per::ProjectYear
+        } else {
+            Per::SubjectYear
+        };
+        let mut kept = kept.iter().peekable();
+        for &slot in base.rules.iter().filter(|s| base.rule(**s).per == per) {
+            if let Some(l) = kept.next_if(|l| l.slot == slot) {
+                f(l, report.trace(l))?;
+                continue;
+            }
+            self.nodes.clear();
+            let mut line = blank_line(slot, project, year);
+            // The line was evaluated once already, so it does not overflow now.
+            let _ = fill_line(base, slot, &ctx, &mut line, &mut self.nodes);
+            // Its nodes are lent beside it, not in the report's arena: its span is empty.
+            line.disposition = disposition(base, &line, &self.nodes);
+            f(&line, &self.nodes)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with every line of the report, block by block in evaluation order, and
+    /// its whole explanation.
+    pub fn each<E>(
+        &mut self,
+        report: &Report,
+        mut f: impl FnMut(&Line, &[Node]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let blocks = self.blocks(report);
+        for i in 0..blocks.len() {
+            self.each_in(report, &blocks, i, &mut f)?;
+        }
+        Ok(())
+    }
+}
+
+/// A line not yet evaluated.
+fn blank_line(slot: RuleSlot, project: Option<usize>, year: u16) -> Line {
+    Line {
+        slot,
+        project,
+        year,
+        status: Status::Ineligible,
+        disposition: Disposition::Ineligible,
+        amount: None,
+        ceiling: None,
+        offered: None,
+        partial_year: false,
+        overlap_excluded: false,
+        ceiling_open: false,
+        payer: None,
+        trace: Span::default(),
     }
 }
 
@@ -572,21 +741,7 @@ fn evaluate_line(
 ) -> Result<(), EvalError> {
     let start = nodes.len();
     let at = lines.len();
-    lines.push(Line {
-        slot,
-        project,
-        year: ctx.year,
-        status: Status::Ineligible,
-        disposition: Disposition::Ineligible,
-        amount: None,
-        ceiling: None,
-        offered: None,
-        partial_year: false,
-        overlap_excluded: false,
-        ceiling_open: false,
-        payer: None,
-        trace: Span::default(),
-    });
+    lines.push(blank_line(slot, project, ctx.year));
     let result = fill_line(base, slot, ctx, &mut lines[at], nodes);
     lines[at].trace = span(start, nodes.len());
     result

@@ -1242,7 +1242,7 @@ pub fn describe_node_of(
         Node::RelaxesCeilings { touched } => {
             let names: Vec<String> = touched
                 .iter()
-                .filter_map(|&i| report.lines.get(i as usize))
+                .filter_map(|&i| report.line_at(i))
                 .map(|l| line_name(report, l, lang))
                 .collect();
             match (names.is_empty(), lang) {
@@ -1351,21 +1351,34 @@ fn governing(group: &StackingGroup, bases: &[Basis], lang: Lang) -> String {
 
 /// Why a line pays nothing, in one sentence (its decisive node).
 pub fn reason(report: &Report, line: &Line, lang: Lang) -> Option<String> {
-    report
-        .decisive(line)
-        .map(|i| describe_node(report, line, i, lang))
+    reason_of(report, line, report.trace(line), lang)
+}
+
+/// [`reason`], `trace` being the line's explanation as given (one `engine::Explainer` made).
+pub fn reason_of(report: &Report, line: &Line, trace: &[Node], lang: Lang) -> Option<String> {
+    crate::report::decisive(trace, line.status)
+        .map(|i| describe_node_of(report, line, trace, i, lang))
 }
 
 /// Every node of a line as (depth in the tree, sentence), in order.
 pub fn explain(report: &Report, line: &Line, lang: Lang) -> Vec<(usize, String)> {
-    let trace = report.trace(line);
+    explain_of(report, line, report.trace(line), lang)
+}
+
+/// [`explain`], `trace` being the line's explanation as given.
+pub fn explain_of(
+    report: &Report,
+    line: &Line,
+    trace: &[Node],
+    lang: Lang,
+) -> Vec<(usize, String)> {
     let mut out = Vec::with_capacity(trace.len());
     let mut open: Vec<usize> = Vec::new(); // end index (exclusive) of each open subtree
     for (i, node) in trace.iter().enumerate() {
         while open.last().is_some_and(|&end| i >= end) {
             open.pop();
         }
-        out.push((open.len(), describe_node(report, line, i, lang)));
+        out.push((open.len(), describe_node_of(report, line, trace, i, lang)));
         let len = node.subtree_len();
         if len > 0 {
             open.push(i + 1 + len);

@@ -224,7 +224,7 @@ pub enum Node {
         by: RuleSlot,
     },
     /// This modifier's conditions hold: it relaxes the ceilings of the lines `touched`
-    /// (indices into the report's `lines`).
+    /// (indices among every line the report evaluated: `Report::line_at`).
     RelaxesCeilings {
         touched: Vec<u32>,
     },
@@ -435,6 +435,15 @@ pub struct Line {
     pub payer: Option<u8>,
     /// The line's nodes in [`Report::nodes`]; [`Report::trace`] gives them.
     pub trace: Span,
+}
+
+/// The rule paid instead of the line whose explanation is `trace` (就高不就低), from the
+/// stacking decision.
+pub fn superseded_in(trace: &[Node]) -> Option<RuleSlot> {
+    trace.iter().rev().find_map(|n| match n {
+        Node::Superseded { winner, .. } => Some(*winner),
+        _ => None,
+    })
 }
 
 /// The node of `nodes` (a line's trace) that decides why a line of `status` pays nothing:
@@ -651,9 +660,18 @@ pub struct Report {
     pub years: Vec<Summary>,
     /// All years together.
     pub total: Summary,
-    /// One bit per line whose explanation was abridged (`engine::Traces::Shown`).
+    /// The report holds only the lines that pay or that a pass over all lines changed
+    /// (`engine::Traces::Shown`): every other line pays nothing, and `engine::Explainer`
+    /// evaluates it again, whole, when an output writes it.
     #[serde(skip)]
-    abridged: Vec<u64>,
+    sparse: bool,
+    /// The 口径 taken by the lines the reader sees, in the order first taken, when the
+    /// engine gathered them (a sparse report); otherwise they are read from the lines.
+    #[serde(skip)]
+    readings: Option<Vec<(u16, u16)>>,
+    /// Each kept line's index among every line, ascending (a sparse report).
+    #[serde(skip)]
+    kept_at: Vec<u32>,
 }
 
 impl Report {
@@ -707,22 +725,51 @@ impl Report {
             nodes,
             years: rows,
             total,
-            abridged: Vec::new(),
+            sparse: false,
+            readings: None,
+            kept_at: Vec::new(),
         })
     }
 
-    /// Marks the lines whose explanation the engine abridged, one bit per line.
-    pub(crate) fn set_abridged(&mut self, abridged: Vec<u64>) {
-        self.abridged = abridged;
+    /// Marks the report as holding only the lines that pay or that a pass changed, with
+    /// the 口径 its lines took (in the order first taken) and every year it evaluated
+    /// (each has its row, even one whose lines were all left out).
+    pub(crate) fn set_sparse(
+        &mut self,
+        readings: Vec<(u16, u16)>,
+        kept_at: Vec<u32>,
+        evaluated: &[u16],
+    ) {
+        self.sparse = true;
+        self.readings = Some(readings);
+        self.kept_at = kept_at;
+        for &year in evaluated {
+            if let Err(i) = self.years.binary_search_by_key(&Some(year), |s| s.year) {
+                self.years.insert(
+                    i,
+                    Summary {
+                        year: Some(year),
+                        ..Summary::default()
+                    },
+                );
+            }
+        }
     }
 
-    /// Whether line `index` keeps only part of its explanation (`engine::Traces::Shown`):
-    /// its decisive node and the 口径 it took, or nothing for a line the text only counts;
-    /// `engine::Explainer` rebuilds the whole.
-    pub fn abridged(&self, index: usize) -> bool {
-        self.abridged
-            .get(index / 64)
-            .is_some_and(|w| w & (1 << (index % 64)) != 0)
+    /// The line at `index` among every line the report evaluated (the index a modifier's
+    /// `touched` gives), if the report holds it.
+    pub fn line_at(&self, index: u32) -> Option<&Line> {
+        if !self.sparse {
+            return self.lines.get(index as usize);
+        }
+        let kept = self.kept_at.binary_search(&index).ok()?;
+        self.lines.get(kept)
+    }
+
+    /// Whether the report holds only the lines that pay or that a pass over all lines
+    /// changed (`engine::Traces::Shown`); `engine::Explainer` gives every line.
+    pub fn is_sparse(&self) -> bool {
+        self.sparse
     }
 
     /// The rule base the report was computed from.
@@ -761,10 +808,7 @@ impl Report {
 
     /// The rule paid instead of `line` (就高不就低), from the stacking decision.
     pub fn superseded_by(&self, line: &Line) -> Option<RuleSlot> {
-        self.trace(line).iter().rev().find_map(|n| match n {
-            Node::Superseded { winner, .. } => Some(*winner),
-            _ => None,
-        })
+        superseded_in(self.trace(line))
     }
 
     pub fn project_name(&self, line: &Line) -> Option<&str> {
@@ -811,9 +855,13 @@ impl Report {
     /// project's own figures), once each: the document, the reading, the selection.
     pub fn readings_taken(&self) -> Vec<(&Document, &ReadingDecl, Option<&SelectedReading>)> {
         let mut seen: Vec<(u16, u16)> = Vec::new();
+        if let Some(gathered) = &self.readings {
+            seen.clone_from(gathered);
+        }
         for l in self
             .lines
             .iter()
+            .filter(|_| self.readings.is_none())
             .filter(|l| l.disposition.relevant() || l.disposition == Disposition::Ineligible)
         {
             for n in self.trace(l) {

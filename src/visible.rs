@@ -82,6 +82,22 @@ fn hazard_at(bytes: &[u8]) -> Option<Option<(char, usize)>> {
     }
 }
 
+/// The bytes a hazard (or a line break) can start with: the C0 controls, DEL, and the
+/// lead bytes of the C1 controls, U+061C and the U+20xx marks.
+static MAY_START_HAZARD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table[0xd8] = true;
+    table[0xe2] = true;
+    table
+};
+
 /// A writer of text of several lines that passes on what [`visible_lines`] would make of
 /// it: line breaks stay, every other hazard is written out. It scans bytes (no decoding),
 /// so text streams through it at the speed of a copy; a hazard split between two writes
@@ -110,11 +126,13 @@ impl<W: std::io::Write> VisibleLines<W> {
         let mut plain = 0;
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
             // Bytes that cannot start a hazard are passed over at once.
-            if b >= 0x20 && b != 0x7f && b != 0xc2 && b != 0xd8 && b != 0xe2 {
-                i += 1;
-                continue;
+            match bytes[i..]
+                .iter()
+                .position(|&b| MAY_START_HAZARD[usize::from(b)])
+            {
+                Some(skip) => i += skip,
+                None => break,
             }
             match hazard_at(&bytes[i..]) {
                 None => {

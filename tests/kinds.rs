@@ -7,12 +7,13 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use incentives::engine::evaluate;
+use incentives::engine::{evaluate, evaluate_with, Explainer, Traces};
 use incentives::load::{load_embedded, load_texts, LoadError, RuleBase};
 use incentives::messages::{explain, reason, summary_note};
 use incentives::pack::{Cap, Lang};
 use incentives::project::{ProjectBuilder, ProjectFile};
-use incentives::render::json::to_json;
+use incentives::render::json::{to_json, write_jsonl};
+use incentives::render::text;
 use incentives::report::{Disposition, EvalOptions, Line, Node, Report, SelectedReading, Status};
 use rust_decimal::Decimal;
 
@@ -70,6 +71,49 @@ fn leader(in_pool: bool) -> ProjectFile {
         })
         .build(&base().catalog)
         .expect("a valid project")
+}
+
+#[test]
+fn a_sparse_report_names_the_lines_a_modifier_touched_as_the_whole_one_does() {
+    // The command line keeps only the lines that pay: the modifier's `touched` still
+    // counts among every line (the JSON contract's `lines`), and its sentence names the
+    // same two lines.
+    let file = leader(true);
+    let whole = run(&file);
+    let sparse =
+        evaluate_with(base(), &file, &EvalOptions::default(), Traces::Shown).expect("evaluates");
+    assert!(sparse.lines.len() < whole.lines.len());
+    let touched = |r: &Report| -> Vec<u32> {
+        r.nodes
+            .iter()
+            .find_map(|n| match n {
+                Node::RelaxesCeilings { touched } if !touched.is_empty() => Some(touched.clone()),
+                _ => None,
+            })
+            .expect("a modifier touched lines")
+    };
+    assert_eq!(touched(&whole), touched(&sparse));
+    for &i in &touched(&whole) {
+        let (a, b) = (whole.line_at(i), sparse.line_at(i));
+        assert!(a.is_some());
+        assert_eq!(a.map(|l| (l.slot, l.year)), b.map(|l| (l.slot, l.year)));
+    }
+    for lang in [Lang::Zh, Lang::En] {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        write_jsonl(&whole, &mut Explainer::whole(), lang, &mut a).expect("in memory");
+        write_jsonl(&sparse, &mut Explainer::new(&file), lang, &mut b).expect("in memory");
+        assert!(a == b, "JSON Lines differ");
+        let mut b = Vec::new();
+        text::write_with(
+            &sparse,
+            &mut Explainer::new(&file),
+            lang,
+            text::Detail::Verbose,
+            &mut b,
+        )
+        .expect("in memory");
+        assert!(text::render(&whole, lang, text::Detail::Verbose).into_bytes() == b);
+    }
 }
 
 #[test]

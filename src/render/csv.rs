@@ -6,14 +6,14 @@
 
 use crate::money::fen_string;
 use crate::pack::Lang;
-use crate::report::Report;
+use crate::report::{Disposition, Report};
 
 use std::io::Write;
 
 use crate::engine::Explainer;
 
 use super::table::{
-    line_headers, line_order, line_row, summary_headers, total_row, year_rows, Cell,
+    line_headers, line_row, summary_headers, total_row, year_rows, Cell, LINE_COLUMNS,
 };
 
 /// The UTF-8 byte-order mark.
@@ -70,15 +70,33 @@ pub fn write_csv(
         other => std::io::Error::other(format!("{other:?}")),
     };
     out.write_all(BOM.as_bytes())?;
-    records(
-        out,
-        &line_headers(lang),
-        line_order(report).into_iter().map(|i| {
-            let l = &report.lines[i];
-            line_row(report, l, explainer.trace(report, i), lang)
-        }),
-    )
-    .map_err(failed)?;
+    // The lines table's order (`line_order`): by year, the firm before its projects in
+    // file order, what pays first; made one block at a time.
+    let blocks = explainer.blocks(report);
+    let mut order: Vec<(u16, Option<usize>, usize)> = blocks
+        .keys()
+        .enumerate()
+        .map(|(i, (project, year))| (year, project, i))
+        .collect();
+    order.sort_unstable();
+    let mut rows: Vec<(Disposition, [Cell; LINE_COLUMNS])> = Vec::new();
+    let mut table = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(&mut *out);
+    table.write_record(line_headers(lang)).map_err(failed)?;
+    for (_, _, i) in order {
+        rows.clear();
+        explainer.each_in(report, &blocks, i, |l, trace| -> std::io::Result<()> {
+            rows.push((l.disposition, line_row(report, l, trace, lang)));
+            Ok(())
+        })?;
+        rows.sort_by_key(|(d, _)| *d);
+        for (_, row) in &rows {
+            table.write_record(row.iter().map(text)).map_err(failed)?;
+        }
+    }
+    table.flush()?;
+    drop(table);
     out.write_all(b"\r\n")?;
     let mut summary = year_rows(report);
     summary.push(total_row(report, lang));

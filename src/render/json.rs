@@ -174,7 +174,7 @@ fn line_json<'a>(report: &'a Report, l: &Line, trace: &[Node], lang: Lang) -> Li
         stacking_group: report.groups(l).next().map(|g| g.id.as_str()),
         stacking_groups: report.groups(l).map(|g| g.id.as_str()).collect(),
         status: l.status.key(),
-        superseded_by: report.superseded_by(l).map(|s| SupersededBy {
+        superseded_by: crate::report::superseded_in(trace).map(|s| SupersededBy {
             name: rule_name(report, s, lang),
             rule: &base.rule(s).id,
         }),
@@ -258,12 +258,13 @@ struct Lines<'a, 'e> {
 
 impl Serialize for Lines<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
         let mut explainer = self.explainer.borrow_mut();
-        s.collect_seq(
-            self.report.lines.iter().enumerate().map(|(i, l)| {
-                line_json(self.report, l, explainer.trace(self.report, i), self.lang)
-            }),
-        )
+        let mut seq = s.serialize_seq(None)?;
+        explainer.each(self.report, |l, trace| {
+            seq.serialize_element(&line_json(self.report, l, trace, self.lang))
+        })?;
+        seq.end()
     }
 }
 
@@ -326,14 +327,14 @@ pub fn write_jsonl(
 ) -> std::io::Result<()> {
     // Each record is made in one buffer and handed to `out` whole.
     let mut buf = Vec::new();
-    for (i, l) in report.lines.iter().enumerate() {
-        let mut line = line_json(report, l, explainer.trace(report, i), lang);
+    explainer.each(report, |l, trace| -> std::io::Result<()> {
+        let mut line = line_json(report, l, trace, lang);
         line.record = Some("line");
         buf.clear();
         serde_json::to_writer(&mut buf, &line)?;
         buf.push(b'\n');
-        out.write_all(&buf)?;
-    }
+        out.write_all(&buf)
+    })?;
     let mut record = |mut j: Json, kind: &str| -> std::io::Result<()> {
         j["record"] = kind.into();
         serde_json::to_writer(&mut *out, &j)?;

@@ -113,8 +113,7 @@ pub(crate) fn line_row(
         Cell::Money(l.offered),
         Cell::Money(l.ceiling),
         Cell::Text(
-            report
-                .superseded_by(l)
+            crate::report::superseded_in(trace)
                 .map(|s| rule_name(report, s, lang))
                 .unwrap_or_default(),
         ),

@@ -7,8 +7,9 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::engine::Explainer;
 use crate::messages::{
-    bases, describe_node, disposition_label, explain, leads, line_figure, money, reason,
+    bases, describe_node_of, disposition_label, explain_of, leads, line_figure, money, reason_of,
     summary_headers, summary_note, t,
 };
 use crate::money::fen_string;
@@ -228,6 +229,7 @@ fn line_block(
     out: &mut String,
     report: &Report,
     l: &Line,
+    trace: &[crate::report::Node],
     lang: Lang,
     detail: Detail,
     tails: &mut Tails,
@@ -266,7 +268,7 @@ fn line_block(
     if full {
         out.push_str(&wrap(&cite, WIDTH, "      ", "      "));
         out.push('\n');
-        for (depth, s) in explain(report, l, lang) {
+        for (depth, s) in explain_of(report, l, trace, lang) {
             let first = format!("      {}· ", "  ".repeat(depth));
             let rest = " ".repeat(first.width());
             out.push_str(&wrap(&s, WIDTH, &first, &rest));
@@ -293,12 +295,11 @@ fn line_block(
         out.push_str(tail);
     } else {
         let why = match l.disposition {
-            Disposition::AlreadyGranted { .. } => report
-                .trace(l)
+            Disposition::AlreadyGranted { .. } => trace
                 .iter()
                 .position(|n| matches!(n, crate::report::Node::OneTimeAlreadyCounted { .. }))
-                .map(|i| describe_node(report, l, i, lang)),
-            _ => reason(report, l, lang),
+                .map(|i| describe_node_of(report, l, trace, i, lang)),
+            _ => reason_of(report, l, trace, lang),
         };
         if let Some(r) = why {
             out.push_str(&wrap(&r, WIDTH, "      ", "        "));
@@ -361,38 +362,22 @@ pub fn render(report: &Report, lang: Lang, detail: Detail) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// A (project, year) block: its key and the runs of lines it holds.
-type Block = ((Option<usize>, u16), Vec<std::ops::Range<usize>>);
-
-/// The lines of each (project, year) block, blocks in the order their first line comes:
-/// found in one pass, a block being one run of consecutive lines or, for lines not in
-/// evaluation order, several.
-fn blocks(report: &Report) -> Vec<Block> {
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut index: std::collections::HashMap<(Option<usize>, u16), usize> =
-        std::collections::HashMap::new();
-    let mut start = 0;
-    for run in report
-        .lines
-        .chunk_by(|a, b| (a.project, a.year) == (b.project, b.year))
-    {
-        let key = (run[0].project, run[0].year);
-        let range = start..start + run.len();
-        start = range.end;
-        match index.get(&key) {
-            Some(&b) => blocks[b].1.push(range),
-            None => {
-                index.insert(key, blocks.len());
-                blocks.push((key, vec![range]));
-            }
-        }
-    }
-    blocks
-}
-
-/// The report as text, written to `out` block by block as it is made.
+/// The report as text, written to `out` block by block as it is made (a report that kept
+/// every line).
 pub fn write(
     report: &Report,
+    lang: Lang,
+    detail: Detail,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_with(report, &mut Explainer::whole(), lang, detail, w)
+}
+
+/// The report as text, written to `out` block by block as it is made; `explainer` gives
+/// each block's lines (a sparse report's left-out lines evaluated again).
+pub fn write_with(
+    report: &Report,
+    explainer: &mut Explainer,
     lang: Lang,
     detail: Detail,
     w: &mut dyn std::io::Write,
@@ -406,7 +391,11 @@ pub fn write(
     summary_table(&mut out, report, lang);
     bases_block(&mut out, report, lang);
     let mut tails = Tails::new();
-    for ((project, year), runs) in blocks(report) {
+    let blocks = explainer.blocks(report);
+    let keys: Vec<_> = blocks.keys().collect();
+    // The lines of one block the text shows, with their explanations; the others counted.
+    let mut held: Vec<(Line, Vec<crate::report::Node>)> = Vec::new();
+    for (index, (project, year)) in keys.into_iter().enumerate() {
         w.write_all(out.as_bytes())?;
         out.clear();
         let heading = match (project, lang) {
@@ -417,12 +406,9 @@ pub fn write(
         };
         out.push('\n');
         out.push_str(&format!("== {heading} ==\n"));
-        let in_block = || runs.iter().flat_map(|r| &report.lines[r.clone()]);
         let (mut shown, mut unclaimed, mut elsewhere, mut hidden) = (0, 0, 0, 0);
-        // What pays first, then what is superseded, then what does not apply.
-        let mut ordered: Vec<&Line> = in_block().collect();
-        ordered.sort_by_key(|l| l.disposition);
-        for l in ordered {
+        held.clear();
+        explainer.each_in(report, &blocks, index, |l, trace| -> std::io::Result<()> {
             if detail != Detail::Verbose {
                 let counter = match l.disposition {
                     Disposition::NotInForce => Some(&mut hidden),
@@ -432,10 +418,16 @@ pub fn write(
                 };
                 if let Some(c) = counter {
                     *c += 1;
-                    continue;
+                    return Ok(());
                 }
             }
-            line_block(&mut out, report, l, lang, detail, &mut tails);
+            held.push((l.clone(), trace.to_vec()));
+            Ok(())
+        })?;
+        // What pays first, then what is superseded, then what does not apply.
+        held.sort_by_key(|(l, _)| l.disposition);
+        for (l, trace) in &held {
+            line_block(&mut out, report, l, trace, lang, detail, &mut tails);
             shown += 1;
         }
         let notes = [
@@ -473,7 +465,8 @@ pub fn write(
             out.push('\n');
         }
         if shown > 0 {
-            if let Ok(s) = report.summary_of(in_block()) {
+            // The lines not shown pay nothing, so the shown ones make the subtotal.
+            if let Ok(s) = report.summary_of(held.iter().map(|(l, _)| l)) {
                 subtotal(&mut out, &s, lang);
             }
         }

@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use incentives::check::{run_all, run_example, verify, Sources};
-use incentives::engine::evaluate;
+use incentives::engine::{evaluate, evaluate_with, Explainer, Traces};
 use incentives::load::{load_embedded, load_texts, LoadError, RuleBase};
 use incentives::pack::Lang;
 use incentives::project::{parse_project, ProjectError};
@@ -315,6 +315,32 @@ fn render_all(
     Ok(())
 }
 
+/// The command line's outputs of a sparse report (the lines that pay nothing evaluated
+/// again as they are written) are those of the whole report, byte for byte.
+fn same_when_sparse(
+    whole: &Report,
+    project: &incentives::project::ProjectFile,
+    options: &EvalOptions,
+    lang: Lang,
+) -> Result<(), TestCaseError> {
+    let sparse = evaluate_with(base(), project, options, Traces::Shown).expect("evaluates again");
+    let mut explainer = Explainer::new(project);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    text::write(whole, lang, text::Detail::Normal, &mut a).expect("in memory");
+    text::write_with(&sparse, &mut explainer, lang, text::Detail::Normal, &mut b)
+        .expect("in memory");
+    prop_assert!(a == b, "text differs");
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    json::write_jsonl(whole, &mut Explainer::whole(), lang, &mut a).expect("in memory");
+    json::write_jsonl(&sparse, &mut explainer, lang, &mut b).expect("in memory");
+    prop_assert!(a == b, "JSON Lines differ");
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    csv::write_csv(whole, &mut Explainer::whole(), lang, &mut a).expect("in memory");
+    csv::write_csv(&sparse, &mut explainer, lang, &mut b).expect("in memory");
+    prop_assert!(a == b, "CSV differs");
+    Ok(())
+}
+
 fn report_cases() -> BoxedStrategy<(String, EvalOptions, bool)> {
     let cat = Catalogue::of(base());
     (project_file(&cat, true), options(&cat, true), any::<bool>()).boxed()
@@ -335,7 +361,8 @@ fn check_report(
     match evaluate(base(), &project, &options) {
         Ok(report) => {
             tally("rendered");
-            render_all(&report, &project, lang)
+            render_all(&report, &project, lang)?;
+            same_when_sparse(&report, &project, &options, lang)
         }
         Err(e) => {
             if std::env::var_os("FUZZ_SHOW").is_some() {
