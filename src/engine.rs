@@ -210,19 +210,21 @@ pub fn evaluate_counted(
             .filter(|s| base.rule(**s).per == per)
             .count()
     };
-    let mut nodes: Vec<Node> = Vec::with_capacity(match traces {
-        Traces::Every => 4 * base.rules.len() * (project_years + 1),
-        Traces::Shown => 2 * base.rules.len() * (project_years + 1),
-    });
+    // Room for every line, or (a sparse report) for the few that pay: it grows as needed.
+    let room = |every: usize| match traces {
+        Traces::Every => every,
+        Traces::Shown => every / 16,
+    };
+    let mut nodes: Vec<Node> = Vec::with_capacity(room(4 * base.rules.len() * (project_years + 1)));
     // With Traces::Shown, a line no pass can change is left out as soon as it is evaluated
     // (an offer's line is kept, as the offer adds to it); the 口径 such lines took are
     // gathered here, each with the place in evaluation order of the first line to take it.
     let mut left_out = LeftOut::default();
     let offered = Offered::new(base, file);
-    let mut lines: Vec<Line> = Vec::with_capacity(
+    let mut lines: Vec<Line> = Vec::with_capacity(room(
         rule_count(Per::ProjectYear) * project_years
             + rule_count(Per::SubjectYear) * all_years.len(),
-    );
+    ));
     for (pi, p) in file.projects.iter().enumerate() {
         for (year, year_inputs) in &p.years {
             let mut values = subject_year_values(year.0);
@@ -321,8 +323,18 @@ pub fn evaluate_counted(
     apply_ceiling_terms(base, &mut lines, &mut late);
     apply_modifiers(base, &mut lines, &mut late);
     let mut nodes = merge_late(&mut lines, nodes, late, &mut work);
+    // A kept line of a sparse report holds only the nodes the passes added; one a pass left
+    // paying nothing has its own made again, as its disposition may read them.
+    let mut remake = Explainer::new(file);
     for l in lines.iter_mut() {
-        l.disposition = disposition(base, l, &nodes[l.trace.range()]);
+        let added = &nodes[l.trace.range()];
+        l.disposition = if traces == Traces::Shown && l.status == Status::Ineligible {
+            let own = remake.own_nodes(base, options, l);
+            own.extend_from_slice(added);
+            disposition(base, l, own)
+        } else {
+            disposition(base, l, added)
+        };
     }
     work.add(nodes.len());
     let sparse = (traces == Traces::Shown).then(|| left_out.finish(&lines, &mut nodes));
@@ -357,6 +369,9 @@ struct LeftOut {
     /// Each 口径 a line the reader sees took, and where it was first taken: the line's
     /// place in evaluation order, then the 口径's place among that line's.
     first: Vec<((u16, u16), (u32, u32))>,
+    /// The 口径 each kept line took (its index among the kept, the 口径, its place among
+    /// the line's): whether the reader sees them is known once every pass has run.
+    kept_readings: Vec<(u32, (u16, u16), u32)>,
 }
 
 /// The 口径 a line took, in its trace's order.
@@ -392,12 +407,22 @@ impl LeftOut {
         let Some(l) = lines.last() else {
             return;
         };
+        let range = l.trace.range();
         if !matches!(l.status, Status::NotInForce | Status::Ineligible) || offered.contains(base, l)
         {
+            // A kept line keeps only the nodes the passes add: its own are made again when
+            // it is written (and when a pass leaves it paying nothing, for its disposition).
+            let kept = u32::try_from(self.kept_at.len()).unwrap_or(u32::MAX);
+            for (k, r) in (0..).zip(readings_in(&nodes[range.clone()])) {
+                self.kept_readings.push((kept, r, k));
+            }
             self.kept_at.push(at);
+            nodes.truncate(range.start);
+            if let Some(l) = lines.last_mut() {
+                l.trace = span(range.start, range.start);
+            }
             return;
         }
-        let range = l.trace.range();
         let trace = &nodes[range.clone()];
         if shows_readings(disposition(base, l, trace)) {
             for (k, r) in (0..).zip(readings_in(trace)) {
@@ -422,15 +447,17 @@ impl LeftOut {
                 }
             }
         }
-        for (l, &at) in lines.iter().zip(&self.kept_at) {
+        for &(kept, r, k) in &self.kept_readings {
+            let (Some(l), Some(&at)) = (lines.get(kept as usize), self.kept_at.get(kept as usize))
+            else {
+                continue;
+            };
             if !shows_readings(l.disposition) {
                 continue;
             }
-            for (k, r) in (0..).zip(readings_in(&nodes[l.trace.range()])) {
-                match self.first.iter_mut().find(|(taken, _)| *taken == r) {
-                    Some((_, first)) => *first = (*first).min((at, k)),
-                    None => self.first.push((r, (at, k))),
-                }
+            match self.first.iter_mut().find(|(taken, _)| *taken == r) {
+                Some((_, first)) => *first = (*first).min((at, k)),
+                None => self.first.push((r, (at, k))),
             }
         }
         self.first.sort_by_key(|(_, at)| *at);
@@ -619,32 +646,12 @@ impl<'a> Explainer<'a> {
         Blocks(blocks)
     }
 
-    /// Calls `f` with every line of block `key` of `blocks`, in evaluation order, and its
-    /// whole explanation.
-    pub fn each_in<E>(
-        &mut self,
-        report: &Report,
-        blocks: &Blocks,
-        index: usize,
-        mut f: impl FnMut(&Line, &[Node]) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let Some(((project, year), kept)) = blocks.0.get(index).cloned() else {
-            return Ok(());
-        };
-        let kept = &report.lines[kept.start as usize..kept.end as usize];
-        let Some(file) = self.source(report) else {
-            for l in kept {
-                f(l, report.trace(l))?;
-            }
-            return Ok(());
-        };
-        let base = report.rule_base();
-        let catalog = &base.catalog;
+    /// Sets `values` to what the lines of block `key` of `file` see.
+    fn see(&mut self, file: &ProjectFile, catalog: &InputCatalog, (project, year): BlockKey) {
         let y = crate::project::Year(year);
         let of_project = project.and_then(|p| file.projects.get(p));
         let year_inputs = of_project.and_then(|p| p.years.get(&y));
         self.values.clone_from(&catalog.defaults);
-        let subject_year = file.subject.years.get(&y);
         let own = of_project
             .map(|p| p.inputs.values.iter())
             .into_iter()
@@ -655,12 +662,38 @@ impl<'a> Explainer<'a> {
             .inputs
             .values
             .iter()
-            .chain(subject_year.map(|v| v.values.iter()).into_iter().flatten())
+            .chain(
+                file.subject
+                    .years
+                    .get(&y)
+                    .map(|v| v.values.iter())
+                    .into_iter()
+                    .flatten(),
+            )
             .chain(own)
         {
             self.values[*slot] = Some(*v);
         }
-        let dated: Vec<(usize, &[DatedAmount])> = subject_year
+    }
+
+    /// Evaluates `slot` for block `key` of `file` again into `nodes`, into `line`.
+    fn remake(
+        &mut self,
+        file: &ProjectFile,
+        base: &RuleBase,
+        options: &EvalOptions,
+        (project, year): BlockKey,
+        slot: RuleSlot,
+        line: &mut Line,
+    ) {
+        let y = crate::project::Year(year);
+        let year_inputs = project
+            .and_then(|p| file.projects.get(p))
+            .and_then(|p| p.years.get(&y));
+        let dated: Vec<(usize, &[DatedAmount])> = file
+            .subject
+            .years
+            .get(&y)
             .into_iter()
             .flat_map(|v| v.dated_inputs())
             .chain(year_inputs.into_iter().flat_map(|v| v.dated_inputs()))
@@ -668,30 +701,80 @@ impl<'a> Explainer<'a> {
         let ctx = Ctx {
             values: &self.values,
             year,
-            options: &report.options,
+            options,
             projects: &self.projects,
-            defaults: &catalog.defaults,
+            defaults: &base.catalog.defaults,
             dated: &dated,
-            catalog,
+            catalog: &base.catalog,
         };
-        let per = if project.is_some() {
+        self.nodes.clear();
+        // The line was evaluated once already, so it does not overflow now.
+        let _ = fill_line(base, slot, &ctx, line, &mut self.nodes);
+    }
+
+    /// A kept line's own nodes, made again (the engine, for a line a pass left paying
+    /// nothing); the caller may add to them.
+    fn own_nodes(&mut self, base: &RuleBase, options: &EvalOptions, l: &Line) -> &mut Vec<Node> {
+        if let Some(file) = self.file {
+            self.see(file, &base.catalog, (l.project, l.year));
+            let mut scratch = blank_line(l.slot, l.project, l.year);
+            self.remake(
+                file,
+                base,
+                options,
+                (l.project, l.year),
+                l.slot,
+                &mut scratch,
+            );
+        } else {
+            self.nodes.clear();
+        }
+        &mut self.nodes
+    }
+
+    /// Calls `f` with every line of block `index` of `blocks`, in evaluation order, and its
+    /// whole explanation.
+    pub fn each_in<E>(
+        &mut self,
+        report: &Report,
+        blocks: &Blocks,
+        index: usize,
+        mut f: impl FnMut(&Line, &[Node]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let Some((key, kept)) = blocks.0.get(index).cloned() else {
+            return Ok(());
+        };
+        let kept = &report.lines[kept.start as usize..kept.end as usize];
+        let Some(file) = self.source(report) else {
+            for l in kept {
+                f(l, report.trace(l))?;
+            }
+            return Ok(());
+        };
+        let base = report.rule_base();
+        self.see(file, &base.catalog, key);
+        let per = if key.0.is_some() {
             Per::ProjectYear
         } else {
             Per::SubjectYear
         };
         let mut kept = kept.iter().peekable();
         for &slot in base.rules.iter().filter(|s| base.rule(**s).per == per) {
-            if let Some(l) = kept.next_if(|l| l.slot == slot) {
-                f(l, report.trace(l))?;
-                continue;
+            let mut line = blank_line(slot, key.0, key.1);
+            self.remake(file, base, &report.options, key, slot, &mut line);
+            match kept.next_if(|l| l.slot == slot) {
+                // A kept line: its own nodes made again, then those the passes added.
+                Some(l) => {
+                    self.nodes.extend_from_slice(report.trace(l));
+                    f(l, &self.nodes)?;
+                }
+                // Its nodes are lent beside it, not in the report's arena: its span is
+                // empty.
+                None => {
+                    line.disposition = disposition(base, &line, &self.nodes);
+                    f(&line, &self.nodes)?;
+                }
             }
-            self.nodes.clear();
-            let mut line = blank_line(slot, project, year);
-            // The line was evaluated once already, so it does not overflow now.
-            let _ = fill_line(base, slot, &ctx, &mut line, &mut self.nodes);
-            // Its nodes are lent beside it, not in the report's arena: its span is empty.
-            line.disposition = disposition(base, &line, &self.nodes);
-            f(&line, &self.nodes)?;
         }
         Ok(())
     }
