@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use incentives::engine::{evaluate, Explainer};
+use incentives::engine::{evaluate, evaluate_with, Explainer, Traces};
 use incentives::load::load_embedded;
 use incentives::pack::Lang;
 use incentives::project::parse_project;
@@ -45,6 +45,40 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("evaluate", projects), &file, |b, f| {
             b.iter(|| evaluate(&base, black_box(f), &options).expect("evaluates"))
+        });
+        // What `incentives calc` does: a sparse evaluation, then every line written, the
+        // lines it left out evaluated again as they are written.
+        group.bench_with_input(
+            BenchmarkId::new("evaluate_sparse", projects),
+            &file,
+            |b, f| {
+                b.iter(|| {
+                    evaluate_with(&base, black_box(f), &options, Traces::Shown).expect("evaluates")
+                })
+            },
+        );
+        let sparse = evaluate_with(&base, &file, &options, Traces::Shown).expect("evaluates");
+        group.bench_function(BenchmarkId::new("text_sparse", projects), |b| {
+            b.iter(|| {
+                let mut out = std::io::sink();
+                text::write_with(
+                    black_box(&sparse),
+                    &mut Explainer::new(&file),
+                    Lang::Zh,
+                    text::Detail::Normal,
+                    &mut out,
+                )
+            })
+        });
+        group.bench_function(BenchmarkId::new("jsonl_sparse", projects), |b| {
+            b.iter(|| {
+                json::write_jsonl(
+                    black_box(&sparse),
+                    &mut Explainer::new(&file),
+                    Lang::Zh,
+                    &mut std::io::sink(),
+                )
+            })
         });
         group.bench_function(BenchmarkId::new("text", projects), |b| {
             b.iter(|| {

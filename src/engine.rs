@@ -188,6 +188,17 @@ pub fn evaluate_counted(
             });
         }
     }
+    let subject_year_inputs = |year: u16| {
+        file.subject
+            .years
+            .get(&crate::project::Year(year))
+            .map(|v| v.values.iter())
+            .into_iter()
+            .flatten()
+    };
+    // What each project-year sees, reset by the slots the last one wrote, not by a copy of
+    // the whole catalogue per project-year.
+    let mut seen = Seen::new(&catalog.defaults);
     let subject_year_values = |year: u16| {
         let mut v = subject_values.clone();
         if let Some(inputs) = file.subject.years.get(&crate::project::Year(year)) {
@@ -227,10 +238,19 @@ pub fn evaluate_counted(
     ));
     for (pi, p) in file.projects.iter().enumerate() {
         for (year, year_inputs) in &p.years {
-            let mut values = subject_year_values(year.0);
-            for (slot, v) in p.inputs.values.iter().chain(&year_inputs.values) {
-                values[*slot] = Some(*v);
+            seen.reset(&catalog.defaults);
+            for (slot, v) in file
+                .subject
+                .inputs
+                .values
+                .iter()
+                .chain(subject_year_inputs(year.0))
+                .chain(&p.inputs.values)
+                .chain(&year_inputs.values)
+            {
+                seen.set(*slot, *v);
             }
+            let values = &seen.values;
             let dated: Vec<(usize, &[DatedAmount])> = file
                 .subject
                 .years
@@ -240,7 +260,7 @@ pub fn evaluate_counted(
                 .chain(year_inputs.dated_inputs())
                 .collect();
             let ctx = Ctx {
-                values: &values,
+                values,
                 year: year.0,
                 options,
                 projects: &project_inputs,
@@ -561,7 +581,7 @@ impl Blocks {
 pub struct Explainer<'a> {
     file: Option<&'a ProjectFile>,
     projects: Vec<&'a [(usize, Value)]>,
-    values: Vec<Option<Value>>,
+    seen: Seen,
     nodes: Vec<Node>,
 }
 
@@ -571,7 +591,7 @@ impl<'a> Explainer<'a> {
         Explainer {
             file: None,
             projects: Vec::new(),
-            values: Vec::new(),
+            seen: Seen::default(),
             nodes: Vec::new(),
         }
     }
@@ -585,7 +605,7 @@ impl<'a> Explainer<'a> {
                 .iter()
                 .map(|p| p.inputs.values.as_slice())
                 .collect(),
-            values: Vec::new(),
+            seen: Seen::default(),
             nodes: Vec::new(),
         }
     }
@@ -651,7 +671,10 @@ impl<'a> Explainer<'a> {
         let y = crate::project::Year(year);
         let of_project = project.and_then(|p| file.projects.get(p));
         let year_inputs = of_project.and_then(|p| p.years.get(&y));
-        self.values.clone_from(&catalog.defaults);
+        if self.seen.values.len() != catalog.defaults.len() {
+            self.seen = Seen::new(&catalog.defaults);
+        }
+        self.seen.reset(&catalog.defaults);
         let own = of_project
             .map(|p| p.inputs.values.iter())
             .into_iter()
@@ -672,7 +695,7 @@ impl<'a> Explainer<'a> {
             )
             .chain(own)
         {
-            self.values[*slot] = Some(*v);
+            self.seen.set(*slot, *v);
         }
     }
 
@@ -699,7 +722,7 @@ impl<'a> Explainer<'a> {
             .chain(year_inputs.into_iter().flat_map(|v| v.dated_inputs()))
             .collect();
         let ctx = Ctx {
-            values: &self.values,
+            values: &self.seen.values,
             year,
             options,
             projects: &self.projects,
@@ -791,6 +814,38 @@ impl<'a> Explainer<'a> {
             self.each_in(report, &blocks, i, &mut f)?;
         }
         Ok(())
+    }
+}
+
+/// The values one (project, year) sees: the declared defaults with the inputs given,
+/// reset to the defaults by the slots written, not by a copy of the whole catalogue.
+#[derive(Default)]
+struct Seen {
+    values: Vec<Option<Value>>,
+    written: Vec<usize>,
+}
+
+impl Seen {
+    fn new(defaults: &[Option<Value>]) -> Seen {
+        Seen {
+            values: defaults.to_vec(),
+            written: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self, defaults: &[Option<Value>]) {
+        for slot in self.written.drain(..) {
+            if let (Some(v), Some(d)) = (self.values.get_mut(slot), defaults.get(slot)) {
+                *v = *d;
+            }
+        }
+    }
+
+    fn set(&mut self, slot: usize, v: Value) {
+        if let Some(at) = self.values.get_mut(slot) {
+            *at = Some(v);
+            self.written.push(slot);
+        }
     }
 }
 
