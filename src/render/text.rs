@@ -35,6 +35,12 @@ pub const WIDTH: usize = 80;
 /// closing punctuation mark stays on the line it closes.
 pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
     let mut out = String::with_capacity(first.len() + text.len() + text.len() / 8);
+    wrap_into(&mut out, text, width, first, indent);
+    out
+}
+
+/// [`wrap`], appended to `out` (no string of its own to allocate and copy).
+pub fn wrap_into(out: &mut String, text: &str, width: usize, first: &str, indent: &str) {
     out.push_str(first);
     let mut col = first.width();
     let indent_width = indent.width();
@@ -87,7 +93,6 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
         out.push_str(tok);
         col += w;
     }
-    out
 }
 
 /// `tok.width()` for a token of `wrap` starting with `c`, without the general string
@@ -186,7 +191,7 @@ fn summary_table(out: &mut String, report: &Report, lang: Lang) {
                 .map(|(h, c)| format!("{h} {c}"))
                 .collect();
             let text = format!("{}  {}", row[0], figures.join(t(lang, "；", "; ")));
-            out.push_str(&wrap(&text, WIDTH, "", "      "));
+            wrap_into(out, &text, WIDTH, "", "      ");
             out.push('\n');
         }
     } else {
@@ -209,14 +214,14 @@ fn summary_table(out: &mut String, report: &Report, lang: Lang) {
         out.push_str(&row(&total));
     }
     let note = summary_note(&report.total, lang);
-    out.push_str(&wrap(&note, WIDTH, "", ""));
+    wrap_into(out, &note, WIDTH, "", "");
     out.push('\n');
 }
 
 /// The 口径 the figures rest on, each once; none when no line the reader sees takes one.
 fn bases_block(out: &mut String, report: &Report, lang: Lang) {
     for s in bases(report, lang) {
-        out.push_str(&wrap(&s, WIDTH, "", "  "));
+        wrap_into(out, &s, WIDTH, "", "  ");
         out.push('\n');
     }
 }
@@ -266,12 +271,12 @@ fn line_block(
     }
     let full = detail == Detail::Verbose || l.disposition.relevant();
     if full {
-        out.push_str(&wrap(&cite, WIDTH, "      ", "      "));
+        wrap_into(out, &cite, WIDTH, "      ", "      ");
         out.push('\n');
         for (depth, s) in explain_of(report, l, trace, lang) {
             let first = format!("      {}· ", "  ".repeat(depth));
             let rest = " ".repeat(first.width());
-            out.push_str(&wrap(&s, WIDTH, &first, &rest));
+            wrap_into(out, &s, WIDTH, &first, &rest);
             out.push('\n');
         }
         let tail = tails.entry(l.slot).or_insert_with(|| {
@@ -302,7 +307,7 @@ fn line_block(
             _ => reason_of(report, l, trace, lang),
         };
         if let Some(r) = why {
-            out.push_str(&wrap(&r, WIDTH, "      ", "        "));
+            wrap_into(out, &r, WIDTH, "      ", "        ");
             out.push('\n');
         }
     }
@@ -350,7 +355,7 @@ fn subtotal(out: &mut String, s: &Summary, lang: Lang) {
         t(lang, "：", ": "),
         parts.join(t(lang, "；", "; "))
     );
-    out.push_str(&wrap(&text, WIDTH, "", "  "));
+    wrap_into(out, &text, WIDTH, "", "  ");
     out.push('\n');
 }
 
@@ -461,7 +466,7 @@ pub fn write_with(
                 Lang::Zh => format!("（另有 {count} {what}；加 --verbose 查看）"),
                 Lang::En => format!("({count} {what}; --verbose shows them)"),
             };
-            out.push_str(&wrap(&note, WIDTH, "", " "));
+            wrap_into(&mut out, &note, WIDTH, "", " ");
             out.push('\n');
         }
         if shown > 0 {
