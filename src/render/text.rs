@@ -39,7 +39,8 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
     out
 }
 
-/// [`wrap`], appended to `out` (no string of its own to allocate and copy).
+/// [`wrap`], appended to `out` (no string of its own to allocate and copy). The text goes
+/// to `out` a line at a time, not a token at a time.
 pub fn wrap_into(out: &mut String, text: &str, width: usize, first: &str, indent: &str) {
     out.push_str(first);
     let mut col = first.width();
@@ -66,33 +67,39 @@ pub fn wrap_into(out: &mut String, text: &str, width: usize, first: &str, indent
                 | ')'
         )
     };
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
+    // `text[from..at]` is laid out on the current line and not yet copied.
+    let mut from = 0;
+    let mut at = 0;
+    while let Some(c) = text[at..].chars().next() {
         // A token: a run of ASCII other than the space, or one other character.
         let end = if c.is_ascii() && c != ' ' {
-            rest.bytes()
-                .position(|b| !b.is_ascii() || b == b' ')
-                .unwrap_or(rest.len())
+            text.as_bytes()[at..]
+                .iter()
+                .position(|b| !b.is_ascii() || *b == b' ')
+                .map_or(text.len(), |n| at + n)
         } else {
-            c.len_utf8()
+            at + c.len_utf8()
         };
-        let (tok, after) = rest.split_at(end);
-        rest = after;
-        let w = token_width(tok, c);
+        let w = token_width(&text[at..end], c);
         if col + w > limit && col > indent_width {
             let closing = w <= 2 && closing_mark(c);
             if !(closing && col + w <= width) {
+                out.push_str(&text[from..at]);
                 out.push('\n');
                 out.push_str(indent);
                 col = indent_width;
-                if tok == " " {
+                from = at;
+                if c == ' ' {
+                    at = end;
+                    from = end;
                     continue;
                 }
             }
         }
-        out.push_str(tok);
         col += w;
+        at = end;
     }
+    out.push_str(&text[from..]);
 }
 
 /// `tok.width()` for a token of `wrap` starting with `c`, without the general string
@@ -102,6 +109,12 @@ pub fn wrap_into(out: &mut String, text: &str, width: usize, first: &str, indent
 fn token_width(tok: &str, c: char) -> usize {
     // CJK Unified Ideographs, most of a Chinese sentence, are all wide.
     if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return 2;
+    }
+    // Fullwidth forms (，：（）！？) and CJK punctuation (、。「」《》) alone: wide too.
+    if tok.len() == c.len_utf8()
+        && (('\u{ff01}'..='\u{ff60}').contains(&c) || ('\u{3001}'..='\u{3029}').contains(&c))
+    {
         return 2;
     }
     if tok.len() == c.len_utf8() && c > '\u{a0}' {
@@ -491,6 +504,58 @@ pub fn write_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The wrapping as it was written first, a token at a time: `wrap` must lay out the
+    /// same lines.
+    fn wrap_by_tokens(text: &str, width: usize, first: &str, indent: &str) -> String {
+        let mut out = String::from(first);
+        let mut col = first.width();
+        let indent_width = indent.width();
+        let limit = width.saturating_sub(2);
+        let closing_mark = |c: char| "，。、；：）」』”！？,.;:)".contains(c);
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            let end = if c.is_ascii() && c != ' ' {
+                rest.bytes()
+                    .position(|b| !b.is_ascii() || b == b' ')
+                    .unwrap_or(rest.len())
+            } else {
+                c.len_utf8()
+            };
+            let (tok, after) = rest.split_at(end);
+            rest = after;
+            let w = tok.width();
+            if col + w > limit && col > indent_width {
+                let closing = w <= 2 && closing_mark(c);
+                if !(closing && col + w <= width) {
+                    out.push('\n');
+                    out.push_str(indent);
+                    col = indent_width;
+                    if tok == " " {
+                        continue;
+                    }
+                }
+            }
+            out.push_str(tok);
+            col += w;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn wrapping_lays_out_the_lines_token_by_token_wrapping_does(
+            text in "([a-z0-9,]{1,12}|[ ]|[项目外资奖励，。：（）“”、·「」—…✓]){0,80}",
+            width in 10usize..90,
+            first in "[ ·]{0,8}",
+            indent in "[ ]{0,8}",
+        ) {
+            proptest::prop_assert_eq!(
+                wrap(&text, width, &first, &indent),
+                wrap_by_tokens(&text, width, &first, &indent)
+            );
+        }
+    }
 
     #[test]
     fn token_width_is_the_string_width() {
