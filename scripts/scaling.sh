@@ -66,7 +66,8 @@ generate() {
         }
         print "    ],"
         print "    offers: ["
-        for (i = 10; i <= n; i += 10) {
+        # An offer on every tenth project, up to the 2,000 a project file may hold.
+        for (i = 10; i <= n && i <= 20000; i += 10) {
             print "        (rule: \"fdi_reward_65\", project: \"P" i "\", year: " first ", amount: \"1500000\"),"
         }
         print "    ],"

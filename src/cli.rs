@@ -390,7 +390,9 @@ pub fn run(command: Command) -> Result<Output, Failure> {
             let written = match format {
                 CalcFormat::Text => {
                     let mut shown = VisibleLines::new(&mut w);
-                    text::write_with(&report, &mut explainer, lang, detail, &mut shown)
+                    // The blocks are made on every core, written in order.
+                    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+                    text::write_parallel(&report, &parsed, lang, detail, workers, &mut shown)
                         .and_then(|()| shown.finish().map(|_| ()))
                 }
                 CalcFormat::Json => json::write_json(&report, &mut explainer, lang, &mut w),

@@ -562,6 +562,11 @@ impl Blocks {
         self.0.iter().map(|(key, _)| *key)
     }
 
+    /// The key of block `index`.
+    pub fn key(&self, index: usize) -> Option<BlockKey> {
+        self.0.get(index).map(|(key, _)| *key)
+    }
+
     /// How many blocks there are.
     pub fn len(&self) -> usize {
         self.0.len()

@@ -240,6 +240,13 @@ fn same_outputs(
                 text::render(&every, lang, detail).into_bytes() == b,
                 "{name}: text"
             );
+            // Made on several threads, written in order: the same bytes.
+            for workers in [1, 2, 3] {
+                let mut c = Vec::new();
+                text::write_parallel(&shown, &file, lang, detail, workers, &mut c)
+                    .expect("written");
+                assert!(c == b, "{name}: text on {workers} threads");
+            }
         }
         let (mut a, mut b) = (Vec::new(), Vec::new());
         csv::write_csv(&shown, &mut Explainer::new(&file), lang, &mut b).expect("written");
@@ -306,6 +313,13 @@ fn lines_left_out_change_no_output() {
         &base,
         "portfolio.ron",
         &portfolio(40),
+        &EvalOptions::default(),
+    );
+    // 90 projects over 2 years: 182 blocks, so the threads take several runs of them each.
+    same_outputs(
+        &base,
+        "portfolio.ron",
+        &portfolio(90),
         &EvalOptions::default(),
     );
     // Most lines of a portfolio pay nothing: the sparse report holds fewer than one in
