@@ -394,22 +394,6 @@ struct LeftOut {
     kept_readings: Vec<(u32, (u16, u16), u32)>,
 }
 
-/// The 口径 a line took, in its trace's order.
-fn readings_in(trace: &[Node]) -> impl Iterator<Item = (u16, u16)> + '_ {
-    trace.iter().filter_map(|n| match n {
-        Node::Reading {
-            document, index, ..
-        } => Some((*document, *index)),
-        _ => None,
-    })
-}
-
-/// Whether the reader sees a line's 口径: it pays, is superseded, or fails on the project's
-/// own figures (`Report::readings_taken`).
-fn shows_readings(d: Disposition) -> bool {
-    d.relevant() || d == Disposition::Ineligible
-}
-
 impl LeftOut {
     /// Drops the line just evaluated (the last of `lines`, its nodes the last of `nodes`)
     /// when no pass over all lines can change it: it is not in force or pays nothing (the
@@ -444,7 +428,7 @@ impl LeftOut {
             return;
         }
         let trace = &nodes[range.clone()];
-        if shows_readings(disposition(base, l, trace)) {
+        if disposition(base, l, trace).shows_readings() {
             for (k, r) in (0..).zip(readings_in(trace)) {
                 if !self.first.iter().any(|(taken, _)| *taken == r) {
                     self.first.push((r, (at, k)));
@@ -472,7 +456,7 @@ impl LeftOut {
             else {
                 continue;
             };
-            if !shows_readings(l.disposition) {
+            if !l.disposition.shows_readings() {
                 continue;
             }
             match self.first.iter_mut().find(|(taken, _)| *taken == r) {

@@ -381,6 +381,12 @@ impl Disposition {
     }
 
     /// Lines a reader must see: they pay, are eligible, or lost to a higher line.
+    /// Whether the reader sees the 口径 a line took: it pays, is superseded, or fails on
+    /// the project's own figures.
+    pub fn shows_readings(self) -> bool {
+        self.relevant() || self == Disposition::Ineligible
+    }
+
     pub fn relevant(self) -> bool {
         matches!(
             self,
@@ -435,6 +441,16 @@ pub struct Line {
     pub payer: Option<u8>,
     /// The line's nodes in [`Report::nodes`]; [`Report::trace`] gives them.
     pub trace: Span,
+}
+
+/// The 口径 (document, reading) a line whose explanation is `trace` took, in its order.
+pub fn readings_in(trace: &[Node]) -> impl Iterator<Item = (u16, u16)> + '_ {
+    trace.iter().filter_map(|n| match n {
+        Node::Reading {
+            document, index, ..
+        } => Some((*document, *index)),
+        _ => None,
+    })
 }
 
 /// The rule paid instead of the line whose explanation is `trace` (就高不就低), from the
@@ -862,16 +878,11 @@ impl Report {
             .lines
             .iter()
             .filter(|_| self.readings.is_none())
-            .filter(|l| l.disposition.relevant() || l.disposition == Disposition::Ineligible)
+            .filter(|l| l.disposition.shows_readings())
         {
-            for n in self.trace(l) {
-                if let Node::Reading {
-                    document, index, ..
-                } = n
-                {
-                    if !seen.contains(&(*document, *index)) {
-                        seen.push((*document, *index));
-                    }
+            for r in readings_in(self.trace(l)) {
+                if !seen.contains(&r) {
+                    seen.push(r);
                 }
             }
         }
