@@ -391,7 +391,9 @@ pub fn run(command: Command) -> Result<Output, Failure> {
                 CalcFormat::Text => {
                     let mut shown = VisibleLines::new(&mut w);
                     // The blocks are made on every core, written in order.
-                    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+                    // (Each thread holds a view of the projects: no more than eight.)
+                    let workers =
+                        std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
                     text::write_parallel(&report, &parsed, lang, detail, workers, &mut shown)
                         .and_then(|()| shown.finish().map(|_| ()))
                 }
