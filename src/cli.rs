@@ -387,18 +387,19 @@ pub fn run(command: Command) -> Result<Output, Failure> {
             // brought in as it passes (`VisibleLines`).
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            // The text's blocks and the JSON Lines records are made on every core and
+            // written in order (each thread holds a view of the projects: no more than eight).
+            let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
             let written = match format {
                 CalcFormat::Text => {
                     let mut shown = VisibleLines::new(&mut w);
-                    // The blocks are made on every core, written in order.
-                    // (Each thread holds a view of the projects: no more than eight.)
-                    let workers =
-                        std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
                     text::write_parallel(&report, &parsed, lang, detail, workers, &mut shown)
                         .and_then(|()| shown.finish().map(|_| ()))
                 }
                 CalcFormat::Json => json::write_json(&report, &mut explainer, lang, &mut w),
-                CalcFormat::Jsonl => json::write_jsonl(&report, &mut explainer, lang, &mut w),
+                CalcFormat::Jsonl => {
+                    json::write_jsonl_parallel(&report, &parsed, lang, workers, &mut w)
+                }
                 _ => csv::write_csv(&report, &mut explainer, lang, &mut w),
             };
             written

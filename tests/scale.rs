@@ -270,6 +270,11 @@ fn same_outputs(
         json::write_jsonl(&every, &mut Explainer::whole(), lang, &mut a).expect("written");
         json::write_jsonl(&shown, &mut Explainer::new(&file), lang, &mut b).expect("written");
         assert!(a == b, "{name}: jsonl");
+        for workers in [1, 2, 3] {
+            let mut c = Vec::new();
+            json::write_jsonl_parallel(&shown, &file, lang, workers, &mut c).expect("written");
+            assert!(c == b, "{name}: jsonl on {workers} threads");
+        }
         // One object per line of the report, per year, and the total.
         let records = String::from_utf8(a).expect("UTF-8");
         assert_eq!(

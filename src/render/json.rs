@@ -335,6 +335,41 @@ pub fn write_jsonl(
         buf.push(b'\n');
         out.write_all(&buf)
     })?;
+    write_totals(report, out)
+}
+
+/// [`write_jsonl`] for a report evaluated from `file`, the lines' records made by `workers`
+/// threads, a run of (project, year) blocks each, and written in order: the same bytes.
+pub fn write_jsonl_parallel(
+    report: &Report,
+    file: &crate::project::ProjectFile,
+    lang: Lang,
+    workers: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let blocks = Explainer::new(file).blocks(report);
+    super::blocks::write_in_order(
+        file,
+        &blocks,
+        workers,
+        || (),
+        |(), explainer, index, buf| {
+            // Into memory: a record of these types always serialises.
+            let _ = explainer.each_in(report, &blocks, index, |l, trace| -> std::io::Result<()> {
+                let mut line = line_json(report, l, trace, lang);
+                line.record = Some("line");
+                serde_json::to_writer(&mut *buf, &line)?;
+                buf.push(b'\n');
+                Ok(())
+            });
+        },
+        out,
+    )?;
+    write_totals(report, out)
+}
+
+/// The JSON Lines records of each year and of the total.
+fn write_totals(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut record = |mut j: Json, kind: &str| -> std::io::Result<()> {
         j["record"] = kind.into();
         serde_json::to_writer(&mut *out, &j)?;

@@ -429,46 +429,22 @@ pub fn write_parallel(
     workers: usize,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    // Blocks a worker makes at a time: enough to keep it busy, few enough to stay small.
-    const RUN: usize = 64;
-    let workers = workers.max(1);
     let mut out = String::new();
     head(&mut out, report, lang);
     w.write_all(out.as_bytes())?;
     let blocks = Explainer::new(file).blocks(report);
-    let runs = blocks.len().div_ceil(RUN);
-    std::thread::scope(|scope| -> std::io::Result<()> {
-        // Worker k makes runs k, k + workers, …; each hands over one run at a time through
-        // its own channel, and the runs are taken in order: at most two runs a worker wait.
-        let mut made = Vec::with_capacity(workers);
-        for worker in 0..workers {
-            let (send, receive) = std::sync::mpsc::sync_channel::<String>(1);
-            made.push(receive);
-            let blocks = &blocks;
-            scope.spawn(move || {
-                let mut explainer = Explainer::new(file);
-                let mut block = BlockWriter::new(lang, detail);
-                for run in (worker..runs).step_by(workers) {
-                    let mut text = String::new();
-                    for index in run * RUN..((run + 1) * RUN).min(blocks.len()) {
-                        block.write(&mut text, report, &mut explainer, blocks, index);
-                    }
-                    // The writer stopped (its output failed): nothing more to make.
-                    if send.send(text).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        for run in 0..runs {
-            // A worker ends only after its last run, so every run arrives; returning on a
-            // write error drops the receivers, which stops the workers at their next run.
-            if let Ok(text) = made[run % workers].recv() {
-                w.write_all(text.as_bytes())?;
-            }
-        }
-        Ok(())
-    })?;
+    super::blocks::write_in_order(
+        file,
+        &blocks,
+        workers,
+        || (BlockWriter::new(lang, detail), String::new()),
+        |(block, text), explainer, index, out| {
+            text.clear();
+            block.write(text, report, explainer, &blocks, index);
+            out.extend_from_slice(text.as_bytes());
+        },
+        w,
+    )?;
     out.clear();
     foot(&mut out, lang);
     w.write_all(out.as_bytes())
