@@ -7,23 +7,22 @@ use std::io::Write;
 use crate::engine::{Blocks, Explainer};
 use crate::project::ProjectFile;
 
-/// Blocks a thread makes at a time: enough to keep it busy, few enough to stay small.
-const RUN: usize = 64;
-
 /// Writes every block of `blocks` to `w`, in order, each made by `make` (with a thread's
-/// `state` and `Explainer`) on one of `workers` threads. Thread k makes runs k, k + workers,
+/// `state` and `Explainer`) on one of `workers` threads, `run` blocks at a time (enough to
+/// keep a thread busy, few enough to stay small). Thread k makes runs k, k + workers,
 /// …, and the runs are taken in order, so at most two runs a thread wait in memory; a
 /// failed write stops the threads at their next run.
 pub(crate) fn write_in_order<S>(
     file: &ProjectFile,
     blocks: &Blocks,
     workers: usize,
+    run: usize,
     state: impl Fn() -> S + Sync,
     make: impl Fn(&mut S, &mut Explainer, usize, &mut Vec<u8>) + Sync,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let workers = workers.max(1);
-    let runs = blocks.len().div_ceil(RUN);
+    let (workers, size) = (workers.max(1), run.max(1));
+    let runs = blocks.len().div_ceil(size);
     let (state, make) = (&state, &make);
     std::thread::scope(|scope| -> std::io::Result<()> {
         let mut made = Vec::with_capacity(workers);
@@ -35,7 +34,7 @@ pub(crate) fn write_in_order<S>(
                 let mut own = state();
                 for run in (worker..runs).step_by(workers) {
                     let mut out = Vec::new();
-                    for index in run * RUN..((run + 1) * RUN).min(blocks.len()) {
+                    for index in run * size..((run + 1) * size).min(blocks.len()) {
                         make(&mut own, &mut explainer, index, &mut out);
                     }
                     // The writer stopped (its output failed): nothing more to make.

@@ -352,6 +352,8 @@ pub fn write_jsonl_parallel(
         file,
         &blocks,
         workers,
+        // A block's records are about 90 KB (a project-year's 51 lines, each explained).
+        8,
         || (),
         |(), explainer, index, buf| {
             // Into memory: a record of these types always serialises.

@@ -420,7 +420,7 @@ pub fn write_with(
 
 /// [`write_with`] for a report evaluated from `file`, the blocks made by `workers` threads
 /// (each with its own `Explainer`) and written in order as they come: the same bytes, in
-/// about half the time on two cores. At most a few runs of blocks wait in memory.
+/// about half the time on two cores. At most a few runs of 64 blocks wait in memory.
 pub fn write_parallel(
     report: &Report,
     file: &crate::project::ProjectFile,
@@ -437,6 +437,8 @@ pub fn write_parallel(
         file,
         &blocks,
         workers,
+        // A block's text is about 7 KB.
+        64,
         || (BlockWriter::new(lang, detail), String::new()),
         |(block, text), explainer, index, out| {
             text.clear();
