@@ -345,15 +345,17 @@ pub fn evaluate_counted(
     let mut nodes = merge_late(&mut lines, nodes, late, &mut work);
     // A kept line of a sparse report holds only the nodes the passes added; one a pass left
     // paying nothing has its own made again, as its disposition may read them.
-    let mut remake = Explainer::new(file);
+    // (Only a sparse report needs them: a whole one makes nothing again.)
+    let mut remake = (traces == Traces::Shown).then(|| Explainer::new(file));
     for l in lines.iter_mut() {
         let added = &nodes[l.trace.range()];
-        l.disposition = if traces == Traces::Shown && l.status == Status::Ineligible {
-            let own = remake.own_nodes(base, options, l);
-            own.extend_from_slice(added);
-            disposition(base, l, own)
-        } else {
-            disposition(base, l, added)
+        l.disposition = match remake.as_mut() {
+            Some(remake) if l.status == Status::Ineligible => {
+                let own = remake.own_nodes(base, options, l);
+                own.extend_from_slice(added);
+                disposition(base, l, own)
+            }
+            _ => disposition(base, l, added),
         };
     }
     work.add(nodes.len());
